@@ -1,0 +1,25 @@
+//! Database migrations, written with sea-orm-migration's schema builder so the same files run
+//! unchanged on SQLite and PostgreSQL. One file per migration: its file name is its identity.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_programmes_and_users;
+mod m20261129_000002_dossiers;
+mod m20261129_000003_evidence;
+mod m20261129_000004_review_and_jury;
+mod m20261129_000005_full_text_search;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_programmes_and_users::Migration),
+            Box::new(m20261129_000002_dossiers::Migration),
+            Box::new(m20261129_000003_evidence::Migration),
+            Box::new(m20261129_000004_review_and_jury::Migration),
+            Box::new(m20261129_000005_full_text_search::Migration),
+        ]
+    }
+}

@@ -1,0 +1,34 @@
+//! Loading a dossier for an actor through the policy: the only way use-cases reach a dossier.
+
+use uuid::Uuid;
+
+use crate::db::records::DossierRecord;
+use crate::db::{self};
+use crate::domain::policy::{Action, Actor, Denial, DossierFacts, authorize};
+use crate::error::{AppError, AppResult};
+
+/// Loads the dossier and checks `action`. A dossier the actor may not see is `NotFound`.
+pub async fn dossier_for(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    dossier_id: Uuid,
+    action: Action,
+) -> AppResult<(DossierRecord, DossierFacts)> {
+    let (dossier, facts) = db::dossiers::facts(db, dossier_id)
+        .await?
+        .ok_or(AppError::NotFound("dossier"))?;
+    authorize(actor, action, &facts).map_err(denial)?;
+    Ok((dossier, facts))
+}
+
+pub fn denial(denial: Denial) -> AppError {
+    match denial {
+        Denial::Invisible => AppError::NotFound("dossier"),
+        Denial::Forbidden(reason) => AppError::forbidden(reason),
+    }
+}
+
+/// Parses a GraphQL `ID` into a row id; a malformed id is just a missing record.
+pub fn parse_id(raw: &str, what: &'static str) -> AppResult<Uuid> {
+    Uuid::try_parse(raw).map_err(|_| AppError::NotFound(what))
+}

@@ -1,0 +1,40 @@
+//! Use-cases: load what is needed, ask the policy, call the domain, persist in one
+//! transaction with its audit event. GraphQL resolvers and HTTP handlers call these and
+//! nothing deeper.
+
+pub mod access;
+pub mod actors;
+pub mod dossiers;
+pub mod evidence;
+pub mod experiences;
+pub mod jury;
+pub mod pagination;
+pub mod programmes;
+pub mod rules;
+pub mod search;
+pub mod signed_links;
+pub mod sweep;
+
+use std::sync::Arc;
+
+use crate::auth::Authenticator;
+use crate::config::Config;
+use crate::db::Db;
+use crate::storage::Storage;
+
+/// Everything a request needs, shared by all requests. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub storage: Storage,
+    pub config: Arc<Config>,
+    pub auth: Arc<Authenticator>,
+    pub catalog: Arc<programmes::Catalog>,
+    pub links: Arc<signed_links::LinkSigner>,
+    pub actors: Arc<actors::ActorCache>,
+}
+
+/// Today in the service's calendar (dates of experiences and decisions are calendar dates).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}

@@ -1,0 +1,84 @@
+//! Cursor pagination shared by every list: opaque cursors are row ids, pages have a maximum size.
+
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// A validated page request.
+#[derive(Clone, Copy, Debug)]
+pub struct PageRequest {
+    pub after: Option<Uuid>,
+    pub first: u64,
+}
+
+impl PageRequest {
+    pub fn parse(first: Option<i32>, after: Option<&str>) -> AppResult<PageRequest> {
+        let first = match first {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if n < 0 => {
+                return Err(AppError::invalid(
+                    &["first"],
+                    "INVALID_PAGE_SIZE",
+                    "first must not be negative",
+                ));
+            }
+            Some(n) if n as u64 > MAX_PAGE_SIZE => {
+                return Err(AppError::invalid(
+                    &["first"],
+                    "INVALID_PAGE_SIZE",
+                    format!("first must be at most {MAX_PAGE_SIZE}"),
+                ));
+            }
+            Some(n) => n as u64,
+        };
+        let after = match after {
+            None => None,
+            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+                AppError::invalid(
+                    &["after"],
+                    "INVALID_CURSOR",
+                    "the cursor is not one this API gave out",
+                )
+            })?),
+        };
+        Ok(PageRequest { after, first })
+    }
+
+    /// Rows to fetch: one more than asked tells whether another page follows.
+    pub fn fetch_limit(&self) -> u64 {
+        self.first + 1
+    }
+}
+
+pub fn encode_cursor(id: Uuid) -> String {
+    id.simple().to_string()
+}
+
+fn decode_cursor(cursor: &str) -> Option<Uuid> {
+    Uuid::try_parse(cursor).ok()
+}
+
+/// A page of rows with what the connection needs.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub has_previous: bool,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn from_rows(mut rows: Vec<T>, request: &PageRequest, total: u64) -> Page<T> {
+        let has_next = rows.len() as u64 > request.first;
+        rows.truncate(request.first as usize);
+        Page {
+            items: rows,
+            has_next,
+            has_previous: request.after.is_some(),
+            total,
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Removes what interrupted work leaves behind: staged uploads never completed, and objects no
+//! evidence row owns (a process killed between storing a file and committing its row). Objects
+//! younger than the grace period are left alone, as their upload may still be committing.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::AppState;
+use crate::db;
+use crate::storage::ObjectKey;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub expired_uploads: usize,
+    pub orphan_objects: usize,
+}
+
+pub async fn sweep(state: &AppState, grace: Duration) -> anyhow::Result<SweepReport> {
+    let mut report = SweepReport::default();
+    let cutoff = Utc::now() - chrono::Duration::from_std(grace)?;
+    loop {
+        let expired = db::evidence::expired_staged(&state.db, cutoff, 200).await?;
+        if expired.is_empty() {
+            break;
+        }
+        for staged in expired {
+            if let Some(key) = ObjectKey::parse(&staged.object_key) {
+                state.storage.delete(&key).await?;
+            }
+            db::evidence::delete_staged(&state.db, staged.id).await?;
+            report.expired_uploads += 1;
+        }
+    }
+    let candidates: Vec<ObjectKey> = state
+        .storage
+        .list_evidence()
+        .await?
+        .into_iter()
+        .filter(|(_, modified)| *modified < cutoff)
+        .map(|(key, _)| key)
+        .collect();
+    for chunk in candidates.chunks(500) {
+        let keys: Vec<String> = chunk.iter().map(|k| k.as_str().to_owned()).collect();
+        let owned = db::evidence::owned_keys(&state.db, &keys).await?;
+        for key in chunk
+            .iter()
+            .filter(|k| !owned.iter().any(|o| o == k.as_str()))
+        {
+            state.storage.delete(key).await?;
+            report.orphan_objects += 1;
+        }
+    }
+    if report != SweepReport::default() {
+        tracing::info!(
+            sweep.expired_uploads = report.expired_uploads,
+            sweep.orphan_objects = report.orphan_objects,
+            "sweep removed leftovers"
+        );
+    }
+    Ok(report)
+}
+
+/// Sweeps now and then every `every`, for the life of the process.
+pub fn spawn_periodic(state: AppState, grace: Duration, every: Duration) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) = sweep(&state, grace).await {
+                tracing::warn!(error = %err, "sweep failed; it will run again");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}

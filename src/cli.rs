@@ -1,0 +1,134 @@
+//! The `acquis` command line.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{programmes, sweep};
+use crate::config::Config;
+use crate::domain::policy::Role;
+use crate::startup::{Application, build_state};
+use crate::{auth, db, graphql};
+
+#[derive(Parser, Debug)]
+#[command(name = "acquis", version, about = "GraphQL service for VAE dossiers")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
+    Schema,
+    /// Mint a development HS256 token with the configured secret; prints only the token.
+    Token {
+        /// Subject (user identifier) of the token.
+        #[arg(long)]
+        sub: String,
+        /// Role: CANDIDATE, ADVISOR, JURY or ADMIN (repeat for several).
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        /// Lifetime, e.g. 3600, 30m, 12h, 7d.
+        #[arg(long, default_value = "12h", value_parser = parse_ttl)]
+        ttl: Duration,
+        /// Display name carried in the token.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Validate and load (or update) a referential from a JSON file.
+    ImportProgramme { file: PathBuf },
+    /// Remove expired staged uploads and objects no evidence owns.
+    Sweep,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(config).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = db::connect(&config).await?;
+            db::migrate(&db).await?;
+            eprintln!("migrations applied");
+        }
+        Command::Schema => print!("{}", graphql::sdl()),
+        Command::Token {
+            sub,
+            roles,
+            ttl,
+            name,
+        } => {
+            let secret = auth::resolve_secret(&config)?;
+            println!(
+                "{}",
+                auth::mint_token(&secret, &sub, &roles, ttl, name.as_deref())?
+            );
+        }
+        Command::ImportProgramme { file } => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let config = Config {
+                load_fixtures: false,
+                ..config
+            };
+            let secret = auth::resolve_secret(&config)?;
+            let state = build_state(config, &secret).await?;
+            let (programme, outcome) = programmes::import(&state.db, &state.catalog, &json)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            eprintln!(
+                "{} {}: {:?}",
+                programme.code.as_str(),
+                programme.version,
+                outcome
+            );
+        }
+        Command::Sweep => {
+            let secret = auth::resolve_secret(&config)?;
+            let grace = Duration::from_secs(config.request_timeout_secs.saturating_mul(2).max(600));
+            let state = build_state(config, &secret).await?;
+            let report = sweep::sweep(&state, grace).await?;
+            eprintln!(
+                "removed {} expired uploads and {} orphan objects",
+                report.expired_uploads, report.orphan_objects
+            );
+        }
+    }
+    Ok(())
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw)
+        .ok_or_else(|| format!("unknown role {raw:?}; use CANDIDATE, ADVISOR, JURY or ADMIN"))
+}
+
+fn parse_ttl(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let (digits, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("invalid duration {raw:?}; e.g. 3600, 30m, 12h, 7d"))?;
+    let seconds = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => {
+            return Err(format!(
+                "invalid duration unit in {raw:?}; use s, m, h or d"
+            ));
+        }
+    };
+    if seconds == 0 {
+        return Err("the lifetime must be positive".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}

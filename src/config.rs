@@ -1,0 +1,327 @@
+//! Configuration from environment variables, with every default in code.
+//!
+//! A bad value fails at start-up with a message that names the variable, so an operator never
+//! has to guess which setting is wrong.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+/// Everything the service needs to start; built from the environment in production and in code
+/// by the tests.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to serve on (`ACQUIS_LISTEN`, default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// Where the embedded defaults keep their files (`ACQUIS_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…` (`DATABASE_URL`, default SQLite `acquis.db` in the data dir).
+    pub database_url: String,
+    /// Maximum database pool size (`ACQUIS_DB_MAX_CONNECTIONS`, default 10).
+    pub db_max_connections: u32,
+    /// Where evidence files live (`ACQUIS_STORAGE_URL`).
+    pub storage: StorageConfig,
+    /// HS256 secret for tokens (`ACQUIS_JWT_SECRET`, default a random secret kept in the data dir).
+    pub jwt_secret: Option<String>,
+    /// JWKS of an OIDC provider for RS256 tokens (`ACQUIS_JWKS_URL`).
+    pub jwks_url: Option<Url>,
+    /// Expected `iss` of RS256 tokens, when set (`ACQUIS_JWT_ISSUER`).
+    pub jwt_issuer: Option<String>,
+    /// Expected `aud` of tokens, when set (`ACQUIS_JWT_AUDIENCE`).
+    pub jwt_audience: Option<String>,
+    /// Dotted path of the roles claim (`ACQUIS_ROLES_CLAIM`, default `roles`; Keycloak: `realm_access.roles`).
+    pub roles_claim: String,
+    /// Largest evidence file in bytes (`ACQUIS_MAX_UPLOAD_BYTES`, default 25 MiB).
+    pub max_upload_bytes: u64,
+    /// Base URL clients use to reach this service, for signed local-store URLs
+    /// (`ACQUIS_PUBLIC_URL`, default `http://<listen>`).
+    pub public_url: Option<Url>,
+    /// Lifetime of signed upload and download URLs in seconds (`ACQUIS_SIGNED_URL_TTL_SECS`, default 300).
+    pub signed_url_ttl_secs: u64,
+    /// Serve GraphiQL at `/` (`ACQUIS_GRAPHIQL`, default true).
+    pub graphiql: bool,
+    /// Answer introspection queries (`ACQUIS_INTROSPECTION`, default true).
+    pub introspection: bool,
+    /// Timeout of a whole request in seconds, uploads included (`ACQUIS_REQUEST_TIMEOUT_SECS`, default 600).
+    pub request_timeout_secs: u64,
+    /// Load the DEIS referential from the embedded fixture at start-up (`ACQUIS_LOAD_FIXTURES`, default true).
+    pub load_fixtures: bool,
+}
+
+/// The object store behind evidence files.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StorageConfig {
+    /// A directory on the local filesystem.
+    Local(PathBuf),
+    /// An S3-compatible bucket; endpoint, region and credentials come from the usual `AWS_*` variables.
+    S3 { bucket: String },
+    /// In memory, for unit tests and throw-away runs.
+    Memory,
+}
+
+/// A configuration value that could not be used; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {variable}={value:?}: {reason}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can supply their own environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let listen = parse_or(
+            "ACQUIS_LISTEN",
+            get("ACQUIS_LISTEN"),
+            "127.0.0.1:8080".parse().ok(),
+        )?;
+        let data_dir = get("ACQUIS_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = match get("DATABASE_URL") {
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://") =>
+            {
+                url
+            }
+            Some(url) => {
+                return Err(invalid(
+                    "DATABASE_URL",
+                    &url,
+                    "expected sqlite://… or postgres://…",
+                ));
+            }
+            None => default_sqlite_url(&data_dir),
+        };
+        let storage = match get("ACQUIS_STORAGE_URL") {
+            None => StorageConfig::Local(data_dir.join("objects")),
+            Some(url) => parse_storage_url(&url)?,
+        };
+        let jwks_url = match get("ACQUIS_JWKS_URL") {
+            None => None,
+            Some(v) => {
+                Some(Url::parse(&v).map_err(|e| invalid("ACQUIS_JWKS_URL", &v, &e.to_string()))?)
+            }
+        };
+        let public_url = match get("ACQUIS_PUBLIC_URL") {
+            None => None,
+            Some(v) => {
+                Some(Url::parse(&v).map_err(|e| invalid("ACQUIS_PUBLIC_URL", &v, &e.to_string()))?)
+            }
+        };
+        let max_upload_bytes: u64 = parse_or(
+            "ACQUIS_MAX_UPLOAD_BYTES",
+            get("ACQUIS_MAX_UPLOAD_BYTES"),
+            Some(25 * 1024 * 1024),
+        )?;
+        if max_upload_bytes == 0 {
+            return Err(invalid(
+                "ACQUIS_MAX_UPLOAD_BYTES",
+                "0",
+                "must be at least 1",
+            ));
+        }
+        let db_max_connections: u32 = parse_or(
+            "ACQUIS_DB_MAX_CONNECTIONS",
+            get("ACQUIS_DB_MAX_CONNECTIONS"),
+            Some(10),
+        )?;
+        if db_max_connections == 0 {
+            return Err(invalid(
+                "ACQUIS_DB_MAX_CONNECTIONS",
+                "0",
+                "must be at least 1",
+            ));
+        }
+        Ok(Config {
+            listen,
+            database_url,
+            db_max_connections,
+            storage,
+            jwt_secret: get("ACQUIS_JWT_SECRET"),
+            jwks_url,
+            jwt_issuer: get("ACQUIS_JWT_ISSUER"),
+            jwt_audience: get("ACQUIS_JWT_AUDIENCE"),
+            roles_claim: get("ACQUIS_ROLES_CLAIM").unwrap_or_else(|| "roles".to_owned()),
+            max_upload_bytes,
+            public_url,
+            signed_url_ttl_secs: parse_or(
+                "ACQUIS_SIGNED_URL_TTL_SECS",
+                get("ACQUIS_SIGNED_URL_TTL_SECS"),
+                Some(300),
+            )?,
+            graphiql: parse_bool("ACQUIS_GRAPHIQL", get("ACQUIS_GRAPHIQL"), true)?,
+            introspection: parse_bool("ACQUIS_INTROSPECTION", get("ACQUIS_INTROSPECTION"), true)?,
+            request_timeout_secs: parse_or(
+                "ACQUIS_REQUEST_TIMEOUT_SECS",
+                get("ACQUIS_REQUEST_TIMEOUT_SECS"),
+                Some(600),
+            )?,
+            load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"), true)?,
+            data_dir,
+        })
+    }
+
+    /// The base URL that signed local-store links point at.
+    pub fn public_base_url(&self, bound: SocketAddr) -> Url {
+        self.public_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://{bound}/")).unwrap_or_else(|_| {
+                Url::parse("http://127.0.0.1:8080/").expect("static URL parses")
+            })
+        })
+    }
+}
+
+fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("acquis.db").display())
+}
+
+fn parse_storage_url(url: &str) -> Result<StorageConfig, ConfigError> {
+    if let Some(path) = url.strip_prefix("file://") {
+        if path.is_empty() {
+            return Err(invalid(
+                "ACQUIS_STORAGE_URL",
+                url,
+                "file:// needs a path, e.g. file:///var/lib/acquis/objects",
+            ));
+        }
+        return Ok(StorageConfig::Local(PathBuf::from(path)));
+    }
+    if let Some(bucket) = url.strip_prefix("s3://") {
+        let bucket = bucket.trim_end_matches('/');
+        if bucket.is_empty() || bucket.contains('/') {
+            return Err(invalid(
+                "ACQUIS_STORAGE_URL",
+                url,
+                "expected s3://bucket-name",
+            ));
+        }
+        return Ok(StorageConfig::S3 {
+            bucket: bucket.to_owned(),
+        });
+    }
+    if url == "memory://" || url == "memory:" {
+        return Ok(StorageConfig::Memory);
+    }
+    Err(invalid(
+        "ACQUIS_STORAGE_URL",
+        url,
+        "expected file:///path, s3://bucket or memory://",
+    ))
+}
+
+fn parse_or<T: std::str::FromStr>(
+    variable: &'static str,
+    raw: Option<String>,
+    default: Option<T>,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match raw {
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| invalid(variable, &v, &e.to_string())),
+        None => default.ok_or_else(|| invalid(variable, "", "a value is required")),
+    }
+}
+
+fn parse_bool(
+    variable: &'static str,
+    raw: Option<String>,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match raw.as_deref().map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(invalid(variable, &v, "expected true or false")),
+    }
+}
+
+fn invalid(variable: &'static str, value: &str, reason: &str) -> ConfigError {
+    ConfigError {
+        variable,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_use_sqlite_and_local_objects_under_the_data_dir() {
+        let config = env(&[]).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert!(config.database_url.starts_with("sqlite://./data/acquis.db"));
+        assert_eq!(
+            config.storage,
+            StorageConfig::Local(PathBuf::from("./data/objects"))
+        );
+        assert_eq!(config.max_upload_bytes, 26_214_400);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = env(&[("ACQUIS_MAX_UPLOAD_BYTES", "lots")]).unwrap_err();
+        assert_eq!(err.variable, "ACQUIS_MAX_UPLOAD_BYTES");
+        assert!(err.to_string().contains("ACQUIS_MAX_UPLOAD_BYTES"));
+        assert_eq!(
+            env(&[("ACQUIS_LISTEN", "nowhere")]).unwrap_err().variable,
+            "ACQUIS_LISTEN"
+        );
+        assert_eq!(
+            env(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            env(&[("ACQUIS_STORAGE_URL", "ftp://x")])
+                .unwrap_err()
+                .variable,
+            "ACQUIS_STORAGE_URL"
+        );
+        assert_eq!(
+            env(&[("ACQUIS_GRAPHIQL", "maybe")]).unwrap_err().variable,
+            "ACQUIS_GRAPHIQL"
+        );
+    }
+
+    #[test]
+    fn storage_urls_select_the_backend() {
+        assert_eq!(
+            parse_storage_url("s3://evidence").unwrap(),
+            StorageConfig::S3 {
+                bucket: "evidence".into()
+            }
+        );
+        assert_eq!(
+            parse_storage_url("file:///srv/objects").unwrap(),
+            StorageConfig::Local("/srv/objects".into())
+        );
+        assert_eq!(
+            parse_storage_url("memory://").unwrap(),
+            StorageConfig::Memory
+        );
+    }
+}

@@ -1,0 +1,24 @@
+//! Row of `dossier`; mirrors the migration, never leaves `db/`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dossier")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub candidate_id: Uuid,
+    pub programme_code: String,
+    pub programme_version: String,
+    pub status: String,
+    pub version: i32,
+    pub application_date: Date,
+    pub status_comment: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

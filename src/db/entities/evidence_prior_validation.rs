@@ -1,0 +1,17 @@
+//! Row of `evidence_prior_validation`; mirrors the migration, never leaves `db/`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "evidence_prior_validation")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub evidence_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub prior_validation_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,33 @@
+//! The pure domain core: referential, candidate profile and the rules computed from them.
+//!
+//! Nothing here does IO, knows GraphQL or a database; every computation is a plain function of
+//! a validated [`programme::Programme`] and a [`profile::Profile`], so it can be tested with
+//! data files alone (see `fixtures/profiles/`).
+
+mod closed_enum;
+
+pub mod codes;
+pub mod dossier_status;
+pub mod evidence_file;
+pub mod experience;
+pub mod period;
+pub mod policy;
+pub mod search_terms;
+
+pub mod programme;
+mod programme_validation;
+
+pub mod profile;
+
+pub mod admission;
+pub mod coverage;
+pub mod eligibility;
+mod exemption_totals;
+pub mod exemptions;
+
+mod rounding;
+
+#[cfg(test)]
+mod cases_tests;
+#[cfg(test)]
+mod test_support;

@@ -1,0 +1,262 @@
+//! The referential of a programme: domains, competences, training units and the rules
+//! (eligibility regimes, admission routes, exemptions) written as data.
+//!
+//! Fields are public because a `Programme` only comes out of [`Programme::from_json`], which
+//! checks every cross-reference; the engines can then look things up without re-validating.
+//! Nested objects refuse unknown keys so that typos surface; the top level tolerates extra keys,
+//! which referential files use for sources and notes (the DEIS file marks its inferences there).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::closed_enum::closed_enum;
+use super::codes::{CompetenceCode, DomainCode, ProgrammeCode, QualificationCode, UnitCode};
+use super::experience::{EvidenceKind, ExperienceKind};
+
+pub use super::programme_validation::{ProgrammeError, ProgrammeProblem};
+
+/// The DEIS referential (arrêté du 2 août 2006), embedded so the service needs no data files.
+pub const DEIS_JSON: &str = include_str!("../../fixtures/programmes/deis.json");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Programme {
+    pub code: ProgrammeCode,
+    /// Version of the referential, e.g. the date of the founding text.
+    pub version: String,
+    pub title: String,
+    pub rncp_code: Option<String>,
+    pub level: Option<u8>,
+    pub theory_hours: u32,
+    pub practical_hours: u32,
+    pub functions: Vec<ProfessionalFunction>,
+    pub domains: Vec<Domain>,
+    pub blocs: Vec<Bloc>,
+    pub eligibility_regimes: Vec<EligibilityRegime>,
+    pub admission_routes: Vec<AdmissionRoute>,
+    pub exemption_rules: Vec<ExemptionRule>,
+}
+
+/// A function of the référentiel professionnel (DEIS annexe I has three).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfessionalFunction {
+    pub code: String,
+    pub title: String,
+}
+
+/// A domain of competences with its matching domain of training.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Domain {
+    pub code: DomainCode,
+    pub title: String,
+    /// Theory hours of the domain of training; a dispense removes all of them.
+    pub training_hours: u32,
+    pub practical_hours: u32,
+    /// How the domain is certified (which exam).
+    pub certification: String,
+    pub units: Vec<TrainingUnit>,
+    pub competences: Vec<Competence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrainingUnit {
+    pub code: UnitCode,
+    pub title: String,
+    pub min_hours: u32,
+    pub max_hours: u32,
+    /// Practical training (the DEIS field study) rather than theory.
+    pub practical: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Competence {
+    pub code: CompetenceCode,
+    pub title: String,
+    pub indicators: Vec<String>,
+    /// Codes of the professional functions this competence evidences; used by the regimes that
+    /// require an activity in every function. For the DEIS this mapping is an inference.
+    pub functions: Vec<String>,
+}
+
+/// An RNCP bloc de compétences and the domain it corresponds to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Bloc {
+    pub code: String,
+    pub title: String,
+    pub domain_code: DomainCode,
+    /// False while the bloc code or its mapping to the domain comes from inference.
+    pub confirmed: bool,
+    pub note: Option<String>,
+}
+
+/// The VAE admissibility rules in force for applications made between two dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EligibilityRegime {
+    pub id: String,
+    /// First day of application covered; `None` for "since the beginning".
+    pub from: Option<NaiveDate>,
+    /// Last day of application covered; `None` for "still in force".
+    pub until: Option<NaiveDate>,
+    pub required_fte_months: f64,
+    pub counted_kinds: Vec<ExperienceKind>,
+    /// At least one activity in each professional function of the programme.
+    pub require_all_functions: bool,
+    /// Only experiences claiming a competence of the programme are "related to the diploma".
+    pub require_claim: bool,
+    pub legal_reference: String,
+    pub summary: String,
+}
+
+impl EligibilityRegime {
+    /// True when an application made on `date` falls under this regime.
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= date) && self.until.is_none_or(|until| date <= until)
+    }
+}
+
+/// A way into the training course (DEIS art. 2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdmissionRoute {
+    pub id: String,
+    pub description: String,
+    pub legal_reference: String,
+    pub condition: AdmissionCondition,
+}
+
+/// Met by a qualification listed by code, or of at least `min_level` when set, together with
+/// enough FTE months of experience (internships excluded), after that qualification if required.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdmissionCondition {
+    #[serde(default)]
+    pub qualification_codes: Vec<QualificationCode>,
+    pub min_level: Option<u8>,
+    pub min_experience_months: f64,
+    pub experience_after_qualification: bool,
+}
+
+closed_enum! {
+    /// A dispense removes a whole domain of training (and validates it); an allègement reduces
+    /// some of its hours.
+    ExemptionKind ("exemption kind") {
+        Dispense => "DISPENSE",
+        Allegement => "ALLEGEMENT",
+    }
+}
+
+/// One line of an exemption table: a condition on the profile and its effect on training hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExemptionRule {
+    /// Stable identifier, lower-case, e.g. `deis.caferuis.uf1-1`.
+    pub id: String,
+    pub kind: ExemptionKind,
+    pub domain_code: DomainCode,
+    /// Units reduced by an allègement; empty for a dispense or a domain-wide allègement.
+    pub unit_codes: Vec<UnitCode>,
+    pub min_hours_reduced: u32,
+    pub max_hours_reduced: u32,
+    pub condition: RuleCondition,
+    /// The condition in words, for people.
+    pub condition_text: String,
+    pub legal_reference: String,
+    /// Granted at the training establishment's discretion rather than by right.
+    pub discretionary: bool,
+    /// Why a person must look at a flag from this rule even when it is proven.
+    pub review_reason: Option<String>,
+    pub evidence: EvidenceRequirement,
+}
+
+/// What the profile must contain for a rule to apply; data, so no code is written per rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
+pub enum RuleCondition {
+    /// A qualification listed in `codes`, or of at least `min_level` unless listed in
+    /// `except_codes` (those have rules of their own).
+    Qualification {
+        #[serde(default)]
+        codes: Vec<QualificationCode>,
+        #[serde(default)]
+        min_level: Option<u8>,
+        #[serde(default)]
+        except_codes: Vec<QualificationCode>,
+    },
+    /// A domain of this programme already validated by a jury.
+    PriorValidation { domain_code: DomainCode },
+}
+
+/// The proof that turns a flag into a justified exemption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EvidenceRequirement {
+    pub kinds: Vec<EvidenceKind>,
+    /// Names the document, e.g. "copy of the CAFERUIS diploma linked to the qualification".
+    pub description: String,
+}
+
+impl Programme {
+    /// Reads a referential and checks it; every problem found is reported with its path.
+    pub fn from_json(json: &str) -> Result<Self, ProgrammeError> {
+        let programme: Self = serde_json::from_str(json).map_err(ProgrammeError::Malformed)?;
+        let problems = super::programme_validation::problems(&programme);
+        if problems.is_empty() {
+            Ok(programme)
+        } else {
+            Err(ProgrammeError::Invalid { problems })
+        }
+    }
+
+    pub fn domain(&self, code: &DomainCode) -> Option<&Domain> {
+        self.domains.iter().find(|domain| &domain.code == code)
+    }
+
+    pub fn competence(&self, code: &CompetenceCode) -> Option<&Competence> {
+        self.competences()
+            .find(|competence| &competence.code == code)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&ExemptionRule> {
+        self.exemption_rules.iter().find(|rule| rule.id == id)
+    }
+
+    pub fn function(&self, code: &str) -> Option<&ProfessionalFunction> {
+        self.functions.iter().find(|function| function.code == code)
+    }
+
+    /// Every competence, domain by domain, in referential order.
+    pub fn competences(&self) -> impl Iterator<Item = &Competence> {
+        self.domains
+            .iter()
+            .flat_map(|domain| domain.competences.iter())
+    }
+
+    /// The regime for an application made on `date`; validation guarantees there is one.
+    pub fn regime_on(&self, date: NaiveDate) -> Option<&EligibilityRegime> {
+        self.eligibility_regimes
+            .iter()
+            .find(|regime| regime.applies_on(date))
+    }
+}
+
+impl Domain {
+    pub fn unit(&self, code: &UnitCode) -> Option<&TrainingUnit> {
+        self.units.iter().find(|unit| &unit.code == code)
+    }
+
+    pub fn has_competence(&self, code: &CompetenceCode) -> bool {
+        self.competences
+            .iter()
+            .any(|competence| &competence.code == code)
+    }
+}

@@ -1,0 +1,118 @@
+//! The one application error enum. Each variant has a stable code that clients may rely on.
+//!
+//! Problems the user can fix (`Invalid`, `StaleVersion`, `InvalidTransition`) become
+//! `userErrors` in mutation payloads; the others become GraphQL errors with `extensions.code`.
+//! `Internal` is logged once where it is turned into a response, and the client only sees a
+//! generic message.
+
+use std::borrow::Cow;
+
+/// Result of every use-case.
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("authentication required: send a valid bearer token")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(Cow<'static, str>),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Bad input; `field` is the path inside the mutation input.
+    #[error("{message}")]
+    Invalid {
+        field: Vec<String>,
+        message: String,
+        code: &'static str,
+    },
+    #[error(
+        "the dossier changed since you read it (expected version {expected}, current version {actual}); reload and try again"
+    )]
+    StaleVersion { expected: i32, actual: i32 },
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("the object store is unavailable, try again later")]
+    StorageUnavailable(#[source] anyhow::Error),
+    #[error("the database is unavailable, try again later")]
+    DatabaseUnavailable(#[source] anyhow::Error),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::Invalid { code, .. } => code,
+            AppError::StaleVersion { .. } => "STALE_VERSION",
+            AppError::InvalidTransition(_) => "INVALID_TRANSITION",
+            AppError::StorageUnavailable(_) => "STORAGE_UNAVAILABLE",
+            AppError::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Whether the problem belongs in a mutation's `userErrors` rather than in `errors`.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            AppError::Invalid { .. }
+                | AppError::StaleVersion { .. }
+                | AppError::InvalidTransition(_)
+        )
+    }
+
+    pub fn invalid(field: &[&str], code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Invalid {
+            field: field.iter().map(|f| (*f).to_owned()).collect(),
+            message: message.into(),
+            code,
+        }
+    }
+
+    pub fn forbidden(message: &'static str) -> AppError {
+        AppError::Forbidden(Cow::Borrowed(message))
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        use sea_orm::DbErr;
+        match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+                AppError::DatabaseUnavailable(err.into())
+            }
+            DbErr::Query(sea_orm::RuntimeErr::SqlxError(ref e))
+            | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(ref e))
+                if is_connection_error(e) =>
+            {
+                AppError::DatabaseUnavailable(anyhow::anyhow!("{err}"))
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+fn is_connection_error(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    matches!(
+        err,
+        Error::Io(_)
+            | Error::PoolTimedOut
+            | Error::PoolClosed
+            | Error::Tls(_)
+            | Error::WorkerCrashed
+    )
+}
+
+impl From<object_store::Error> for AppError {
+    fn from(err: object_store::Error) -> Self {
+        match err {
+            object_store::Error::NotFound { .. } => AppError::NotFound("object"),
+            other => AppError::StorageUnavailable(other.into()),
+        }
+    }
+}

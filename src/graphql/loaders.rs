@@ -1,0 +1,209 @@
+//! Batched, per-request loads for nested lists, so the number of SQL statements of a request
+//! does not grow with the number of items it shows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::app::rules::{Analysis, analyse};
+use crate::db::records::{
+    ClaimRecord, EvidenceLinks, EvidenceRecord, QualificationRecord, UserRecord,
+};
+use crate::db::{self};
+use crate::error::AppError;
+
+/// Loader errors must be `Clone`.
+#[derive(Clone, Debug)]
+pub struct LoadError(pub Arc<AppError>);
+
+impl From<sea_orm::DbErr> for LoadError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        LoadError(Arc::new(AppError::from(err)))
+    }
+}
+
+impl From<AppError> for LoadError {
+    fn from(err: AppError) -> Self {
+        LoadError(Arc::new(err))
+    }
+}
+
+impl LoadError {
+    pub fn into_gql(self) -> async_graphql::Error {
+        let err = match Arc::try_unwrap(self.0) {
+            Ok(err) => err,
+            Err(shared) => match &*shared {
+                AppError::DatabaseUnavailable(e) => {
+                    AppError::DatabaseUnavailable(anyhow::anyhow!("{e}"))
+                }
+                AppError::StorageUnavailable(e) => {
+                    AppError::StorageUnavailable(anyhow::anyhow!("{e}"))
+                }
+                AppError::NotFound(what) => AppError::NotFound(what),
+                other => AppError::Internal(anyhow::anyhow!("{other}")),
+            },
+        };
+        super::errors::gql(err)
+    }
+}
+
+/// Loaders of one request.
+#[derive(Clone)]
+pub struct Loaders {
+    pub claims: Arc<DataLoader<ClaimsByExperience, HashMapCache>>,
+    pub evidence_by_experience: Arc<DataLoader<EvidenceByExperience, HashMapCache>>,
+    pub evidence_by_qualification: Arc<DataLoader<EvidenceByQualification, HashMapCache>>,
+    pub links: Arc<DataLoader<LinksByEvidence, HashMapCache>>,
+    pub qualifications: Arc<DataLoader<QualificationsByDossier, HashMapCache>>,
+    pub users: Arc<DataLoader<UsersById, HashMapCache>>,
+    pub analysis: Arc<DataLoader<AnalysisByDossier, HashMapCache>>,
+}
+
+impl Loaders {
+    pub fn new(state: &AppState) -> Loaders {
+        fn make<T: Loader<Uuid>>(loader: T) -> Arc<DataLoader<T, HashMapCache>> {
+            Arc::new(DataLoader::with_cache(
+                loader,
+                tokio::spawn,
+                HashMapCache::default(),
+            ))
+        }
+        Loaders {
+            claims: make(ClaimsByExperience(state.clone())),
+            evidence_by_experience: make(EvidenceByExperience(state.clone())),
+            evidence_by_qualification: make(EvidenceByQualification(state.clone())),
+            links: make(LinksByEvidence(state.clone())),
+            qualifications: make(QualificationsByDossier(state.clone())),
+            users: make(UsersById(state.clone())),
+            analysis: make(AnalysisByDossier(state.clone())),
+        }
+    }
+}
+
+pub struct ClaimsByExperience(AppState);
+
+impl Loader<Uuid> for ClaimsByExperience {
+    type Value = Vec<ClaimRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut out: HashMap<Uuid, Vec<ClaimRecord>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for claim in db::experiences::claims_of(&self.0.db, keys).await? {
+            out.entry(claim.experience_id).or_default().push(claim);
+        }
+        Ok(out)
+    }
+}
+
+pub struct EvidenceByExperience(AppState);
+
+impl Loader<Uuid> for EvidenceByExperience {
+    type Value = Vec<EvidenceRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let pairs = db::evidence::linked_to_experiences(&self.0.db, keys).await?;
+        group_evidence(&self.0, keys, pairs).await
+    }
+}
+
+pub struct EvidenceByQualification(AppState);
+
+impl Loader<Uuid> for EvidenceByQualification {
+    type Value = Vec<EvidenceRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let pairs = db::evidence::linked_to_qualifications(&self.0.db, keys).await?;
+        group_evidence(&self.0, keys, pairs).await
+    }
+}
+
+async fn group_evidence(
+    state: &AppState,
+    keys: &[Uuid],
+    pairs: Vec<(Uuid, Uuid)>,
+) -> Result<HashMap<Uuid, Vec<EvidenceRecord>>, LoadError> {
+    let mut ids: Vec<Uuid> = pairs.iter().map(|(_, e)| *e).collect();
+    ids.sort();
+    ids.dedup();
+    let files: HashMap<Uuid, EvidenceRecord> = db::evidence::by_ids(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let mut out: HashMap<Uuid, Vec<EvidenceRecord>> =
+        keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (owner, evidence_id) in pairs {
+        if let Some(file) = files.get(&evidence_id) {
+            out.entry(owner).or_default().push(file.clone());
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|e| e.id);
+    }
+    Ok(out)
+}
+
+pub struct LinksByEvidence(AppState);
+
+impl Loader<Uuid> for LinksByEvidence {
+    type Value = EvidenceLinks;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut links = db::evidence::links_of(&self.0.db, keys).await?;
+        for key in keys {
+            links.entry(*key).or_default();
+        }
+        Ok(links)
+    }
+}
+
+pub struct QualificationsByDossier(AppState);
+
+impl Loader<Uuid> for QualificationsByDossier {
+    type Value = Vec<QualificationRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut out: HashMap<Uuid, Vec<QualificationRecord>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for q in db::experiences::qualifications_of(&self.0.db, keys).await? {
+            out.entry(q.dossier_id).or_default().push(q);
+        }
+        Ok(out)
+    }
+}
+
+pub struct UsersById(AppState);
+
+impl Loader<Uuid> for UsersById {
+    type Value = UserRecord;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(db::users::by_ids(&self.0.db, keys)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect())
+    }
+}
+
+/// Rules results of dossiers the caller was already allowed to read.
+pub struct AnalysisByDossier(AppState);
+
+impl Loader<Uuid> for AnalysisByDossier {
+    type Value = Arc<Analysis>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let dossiers = db::dossiers::by_ids(&self.0.db, keys).await?;
+        Ok(analyse(&self.0, &dossiers).await?)
+    }
+}

@@ -1,0 +1,361 @@
+//! The referential as GraphQL: programmes, domains, units, competences and exemption rules.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, SimpleObject};
+
+use super::context::state;
+use super::enums::ExemptionKind;
+use crate::domain::programme::{self, Programme};
+
+/// A diploma organised in domains (or blocs) of competences, at one version of its referential.
+pub struct ProgrammeNode(pub Arc<Programme>);
+
+#[Object(name = "Programme")]
+impl ProgrammeNode {
+    /// Short code, e.g. "DEIS".
+    async fn code(&self) -> &str {
+        self.0.code.as_str()
+    }
+    /// Version of the referential, e.g. "2006-08-02".
+    async fn version(&self) -> &str {
+        &self.0.version
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// RNCP registration, e.g. "RNCP39644".
+    async fn rncp_code(&self) -> Option<&str> {
+        self.0.rncp_code.as_deref()
+    }
+    /// National framework level (7 for the DEIS).
+    async fn level(&self) -> Option<i32> {
+        self.0.level.map(i32::from)
+    }
+    async fn theory_hours(&self) -> i32 {
+        self.0.theory_hours as i32
+    }
+    async fn practical_hours(&self) -> i32 {
+        self.0.practical_hours as i32
+    }
+    async fn domains(&self) -> Vec<DomainNode> {
+        (0..self.0.domains.len())
+            .map(|index| DomainNode {
+                programme: self.0.clone(),
+                index,
+            })
+            .collect()
+    }
+    async fn exemption_rules(&self) -> Vec<ExemptionRuleNode> {
+        (0..self.0.exemption_rules.len())
+            .map(|index| ExemptionRuleNode {
+                programme: self.0.clone(),
+                index,
+            })
+            .collect()
+    }
+    /// RNCP blocs of competences and the domain each matches; `confirmed` is false where the
+    /// mapping is inferred rather than read in a text.
+    async fn blocs(&self) -> Vec<Bloc> {
+        self.0
+            .blocs
+            .iter()
+            .map(|b| Bloc {
+                code: b.code.clone(),
+                title: b.title.clone(),
+                domain_code: b.domain_code.as_str().to_owned(),
+                confirmed: b.confirmed,
+                note: b.note.clone(),
+            })
+            .collect()
+    }
+    /// The professional functions of the référentiel (used by the pre-2024 eligibility test).
+    async fn functions(&self) -> Vec<ProfessionalFunction> {
+        self.0
+            .functions
+            .iter()
+            .map(|f| ProfessionalFunction {
+                code: f.code.clone(),
+                title: f.title.clone(),
+            })
+            .collect()
+    }
+    /// VAE eligibility regimes by date of application.
+    async fn eligibility_regimes(&self) -> Vec<EligibilityRegime> {
+        self.0
+            .eligibility_regimes
+            .iter()
+            .map(|r| EligibilityRegime {
+                id: r.id.clone(),
+                from: r.from.map(super::scalars::Date),
+                until: r.until.map(super::scalars::Date),
+                required_fte_months: r.required_fte_months,
+                summary: r.summary.clone(),
+                legal_reference: r.legal_reference.clone(),
+            })
+            .collect()
+    }
+    /// Routes into the training course (DEIS art. 2).
+    async fn admission_routes(&self) -> Vec<AdmissionRoute> {
+        self.0
+            .admission_routes
+            .iter()
+            .map(|r| AdmissionRoute {
+                id: r.id.clone(),
+                description: r.description.clone(),
+                legal_reference: r.legal_reference.clone(),
+            })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Bloc {
+    pub code: String,
+    pub title: String,
+    pub domain_code: String,
+    pub confirmed: bool,
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct ProfessionalFunction {
+    pub code: String,
+    pub title: String,
+}
+
+#[derive(SimpleObject)]
+pub struct EligibilityRegime {
+    pub id: String,
+    pub from: Option<super::scalars::Date>,
+    pub until: Option<super::scalars::Date>,
+    pub required_fte_months: f64,
+    pub summary: String,
+    pub legal_reference: String,
+}
+
+#[derive(SimpleObject)]
+pub struct AdmissionRoute {
+    pub id: String,
+    pub description: String,
+    pub legal_reference: String,
+}
+
+/// A domain of competences ("DC1") with its domain of training.
+#[derive(Clone)]
+pub struct DomainNode {
+    pub programme: Arc<Programme>,
+    pub index: usize,
+}
+
+impl DomainNode {
+    fn domain(&self) -> &programme::Domain {
+        &self.programme.domains[self.index]
+    }
+
+    pub fn find(programme: &Arc<Programme>, code: &str) -> Option<DomainNode> {
+        programme
+            .domains
+            .iter()
+            .position(|d| d.code.as_str() == code)
+            .map(|index| DomainNode {
+                programme: programme.clone(),
+                index,
+            })
+    }
+}
+
+#[Object(name = "Domain")]
+impl DomainNode {
+    async fn code(&self) -> &str {
+        self.domain().code.as_str()
+    }
+    async fn title(&self) -> &str {
+        &self.domain().title
+    }
+    /// Theory hours of the matching domain of training.
+    async fn training_hours(&self) -> i32 {
+        self.domain().training_hours as i32
+    }
+    async fn practical_hours(&self) -> i32 {
+        self.domain().practical_hours as i32
+    }
+    async fn units(&self) -> Vec<TrainingUnit> {
+        self.domain()
+            .units
+            .iter()
+            .map(|u| TrainingUnit {
+                code: u.code.as_str().to_owned(),
+                title: u.title.clone(),
+                min_hours: u.min_hours as i32,
+                max_hours: u.max_hours as i32,
+                practical: u.practical,
+            })
+            .collect()
+    }
+    /// How the domain is certified.
+    async fn certification(&self) -> &str {
+        &self.domain().certification
+    }
+    async fn competences(&self) -> Vec<CompetenceNode> {
+        (0..self.domain().competences.len())
+            .map(|competence| CompetenceNode {
+                domain: self.clone(),
+                competence,
+            })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TrainingUnit {
+    pub code: String,
+    pub title: String,
+    pub min_hours: i32,
+    pub max_hours: i32,
+    /// Practical training (the field study) rather than theory.
+    pub practical: bool,
+}
+
+/// A competence ("DC1.1") with its indicators.
+#[derive(Clone)]
+pub struct CompetenceNode {
+    pub domain: DomainNode,
+    pub competence: usize,
+}
+
+impl CompetenceNode {
+    fn competence(&self) -> &programme::Competence {
+        &self.domain.domain().competences[self.competence]
+    }
+
+    /// The node for a competence code of a programme.
+    pub fn find(programme: &Arc<Programme>, code: &str) -> Option<CompetenceNode> {
+        programme
+            .domains
+            .iter()
+            .enumerate()
+            .find_map(|(index, domain)| {
+                domain
+                    .competences
+                    .iter()
+                    .position(|c| c.code.as_str() == code)
+                    .map(|competence| CompetenceNode {
+                        domain: DomainNode {
+                            programme: programme.clone(),
+                            index,
+                        },
+                        competence,
+                    })
+            })
+    }
+}
+
+#[Object(name = "Competence")]
+impl CompetenceNode {
+    async fn code(&self) -> &str {
+        self.competence().code.as_str()
+    }
+    async fn title(&self) -> &str {
+        &self.competence().title
+    }
+    async fn indicators(&self) -> &[String] {
+        &self.competence().indicators
+    }
+    async fn domain(&self) -> DomainNode {
+        self.domain.clone()
+    }
+}
+
+/// A line of the exemption table: condition → effect, with its legal basis.
+pub struct ExemptionRuleNode {
+    pub programme: Arc<Programme>,
+    pub index: usize,
+}
+
+impl ExemptionRuleNode {
+    fn rule(&self) -> &programme::ExemptionRule {
+        &self.programme.exemption_rules[self.index]
+    }
+
+    pub fn find(programme: &Arc<Programme>, id: &str) -> Option<ExemptionRuleNode> {
+        programme
+            .exemption_rules
+            .iter()
+            .position(|r| r.id == id)
+            .map(|index| ExemptionRuleNode {
+                programme: programme.clone(),
+                index,
+            })
+    }
+}
+
+#[Object(name = "ExemptionRule")]
+impl ExemptionRuleNode {
+    /// Stable id, e.g. "deis.caferuis.uf1-1".
+    async fn id(&self) -> &str {
+        &self.rule().id
+    }
+    async fn kind(&self) -> ExemptionKind {
+        self.rule().kind.into()
+    }
+    async fn domain_code(&self) -> &str {
+        self.rule().domain_code.as_str()
+    }
+    async fn unit_codes(&self) -> Vec<String> {
+        self.rule()
+            .unit_codes
+            .iter()
+            .map(|u| u.as_str().to_owned())
+            .collect()
+    }
+    async fn min_hours_reduced(&self) -> i32 {
+        self.rule().min_hours_reduced as i32
+    }
+    async fn max_hours_reduced(&self) -> i32 {
+        self.rule().max_hours_reduced as i32
+    }
+    /// The condition in words.
+    async fn condition(&self) -> &str {
+        &self.rule().condition_text
+    }
+    async fn legal_reference(&self) -> &str {
+        &self.rule().legal_reference
+    }
+    /// Granted at the establishment's discretion rather than by right.
+    async fn discretionary(&self) -> bool {
+        self.rule().discretionary
+    }
+    /// Why a person must look at flags of this rule (e.g. conflicting texts), if they must.
+    async fn review_reason(&self) -> Option<&str> {
+        self.rule().review_reason.as_deref()
+    }
+    /// The document that proves the condition.
+    async fn required_evidence(&self) -> &str {
+        &self.rule().evidence.description
+    }
+}
+
+#[derive(Default)]
+pub struct ReferentialQuery;
+
+#[Object]
+impl ReferentialQuery {
+    /// Every programme at its current referential version.
+    async fn programmes(&self, ctx: &Context<'_>) -> Vec<ProgrammeNode> {
+        state(ctx)
+            .catalog
+            .all_current()
+            .into_iter()
+            .map(ProgrammeNode)
+            .collect()
+    }
+
+    /// A programme by code (case-insensitive) at its current version; null when unknown.
+    async fn programme(&self, ctx: &Context<'_>, code: String) -> Option<ProgrammeNode> {
+        state(ctx)
+            .catalog
+            .current(&code.trim().to_ascii_uppercase())
+            .map(ProgrammeNode)
+    }
+}

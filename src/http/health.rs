@@ -1,0 +1,36 @@
+//! `/healthz`: the process answers. `/readyz`: its database and object store answer too.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::HttpState;
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<serde_json::Value>) {
+    let (database, storage) =
+        tokio::join!(crate::db::ping(&state.app.db), state.app.storage.ping());
+    let status = |ok: bool| if ok { "ok" } else { "unavailable" };
+    let ready = database.is_ok() && storage.is_ok();
+    if let Err(err) = &database {
+        tracing::warn!(error = %err, "readiness: database unavailable");
+    }
+    if let Err(err) = &storage {
+        tracing::warn!(error = %err, "readiness: object store unavailable");
+    }
+    let code = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        code,
+        Json(
+            json!({ "ready": ready, "database": status(database.is_ok()), "storage": status(storage.is_ok()) }),
+        ),
+    )
+}

@@ -1,0 +1,53 @@
+//! The HTTP surface: GraphQL, GraphiQL, health, and the signed file routes of the local store.
+//! Only this module knows axum.
+
+mod files;
+mod graphql;
+mod health;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::CorsLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+use crate::app::AppState;
+use crate::graphql::AcquisSchema;
+
+/// Shared by the handlers.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: AcquisSchema,
+}
+
+pub fn router(app: AppState, schema: AcquisSchema) -> Router {
+    let graphiql = app.config.graphiql;
+    let timeout = Duration::from_secs(app.config.request_timeout_secs);
+    let state = HttpState { app, schema };
+    let mut router = Router::new()
+        .route("/graphql", post(graphql::post).get(graphql::get))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/files/{token}", get(files::download).put(files::upload));
+    if graphiql {
+        router = router.route("/", get(graphql::graphiql));
+    }
+    router
+        .with_state(state)
+        .layer(CorsLayer::permissive().max_age(Duration::from_secs(600)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(
+            // Spans carry method and path only: never headers (tokens) nor bodies (personal data).
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().include_headers(false))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)),
+        )
+}

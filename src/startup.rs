@@ -1,0 +1,131 @@
+//! One constructor for the whole service, used by `main` and by the tests alike.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::app::signed_links::LinkSigner;
+use crate::app::{AppState, actors::ActorCache, programmes, sweep};
+use crate::auth::{self, Authenticator};
+use crate::config::Config;
+use crate::storage::Storage;
+use crate::{db, graphql, http};
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, loads the referential, binds the listener (port 0 picks a free one).
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let secret = auth::resolve_secret(&config)?;
+        let state = build_state(config, &secret).await?;
+        let listener = TcpListener::bind(state.config.listen).await.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (ACQUIS_LISTEN): {e}",
+                state.config.listen
+            )
+        })?;
+        let bound = listener.local_addr()?;
+        let base = state.config.public_base_url(bound);
+        let state = AppState {
+            links: Arc::new(LinkSigner::new(
+                &secret,
+                base,
+                Duration::from_secs(state.config.signed_url_ttl_secs),
+            )?),
+            ..state
+        };
+        let schema = graphql::build_schema(state.clone());
+        let router = http::router(state.clone(), schema);
+        // Leftovers of interrupted uploads are removed once they are older than any request can last.
+        let grace =
+            Duration::from_secs(state.config.request_timeout_secs.saturating_mul(2).max(600));
+        sweep::spawn_periodic(state.clone(), grace, Duration::from_secs(600));
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.config.listen)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tracing::info!(address = %self.local_addr(), "serving Acquis");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(signal)
+            .await
+    }
+}
+
+/// Everything but the listener: shared with the CLI commands that need the database.
+pub async fn build_state(config: Config, secret: &[u8]) -> anyhow::Result<AppState> {
+    let db = db::connect(&config).await?;
+    db::migrate(&db).await?;
+    let storage = Storage::from_config(&config.storage)
+        .map_err(|e| anyhow::anyhow!("object store (ACQUIS_STORAGE_URL): {e}"))?;
+    let catalog = Arc::new(programmes::Catalog::default());
+    catalog.reload(&db).await?;
+    if config.load_fixtures {
+        programmes::load_fixtures(&db, &catalog).await?;
+    }
+    let auth = Arc::new(Authenticator::new(&config, Some(secret.to_vec())));
+    let base = config.public_base_url(config.listen);
+    let links = Arc::new(LinkSigner::new(
+        secret,
+        base,
+        Duration::from_secs(config.signed_url_ttl_secs),
+    )?);
+    Ok(AppState {
+        db,
+        storage,
+        config: Arc::new(config),
+        auth,
+        catalog,
+        links,
+        actors: Arc::new(ActorCache::default()),
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

@@ -1,0 +1,417 @@
+//! Evidence objects in an object store: the local filesystem by default, an S3-compatible
+//! bucket in production, memory in unit tests. This module owns object keys (derived from ids,
+//! never from client file names) and streams uploads so that a file is never held whole in
+//! memory: it is sniffed, size-checked and hashed on the way through.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::signer::Signer;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::config::StorageConfig;
+use crate::domain::evidence_file::{AcceptedType, FileName, FileTypeError, SNIFF_LEN, sniff};
+
+/// Size of the parts sent to the store; S3's minimum part size.
+const PART_SIZE: usize = 5 * 1024 * 1024;
+
+/// Where an object lives. Built only from ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectKey(Path);
+
+impl ObjectKey {
+    pub fn evidence(dossier_id: Uuid, evidence_id: Uuid) -> ObjectKey {
+        ObjectKey(Path::from(format!("evidence/{dossier_id}/{evidence_id}")))
+    }
+
+    /// Prefix of every evidence object of one dossier.
+    pub fn dossier_prefix(dossier_id: Uuid) -> Path {
+        Path::from(format!("evidence/{dossier_id}"))
+    }
+
+    pub fn parse(raw: &str) -> Option<ObjectKey> {
+        Path::parse(raw)
+            .ok()
+            .filter(|p| p.as_ref().starts_with("evidence/"))
+            .map(ObjectKey)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+
+    /// The (dossier, evidence) ids a key was built from.
+    pub fn ids(&self) -> Option<(Uuid, Uuid)> {
+        let mut parts = self.0.as_ref().split('/');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some("evidence"), Some(dossier), Some(evidence), None) => {
+                Some((dossier.parse().ok()?, evidence.parse().ok()?))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A fully written object and what was learnt while streaming it.
+#[derive(Clone, Debug)]
+pub struct StoredObject {
+    pub size: u64,
+    pub sha256: String,
+    pub content_type: AcceptedType,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error(transparent)]
+    FileType(#[from] FileTypeError),
+    #[error("the upload was interrupted: {0}")]
+    Body(String),
+    #[error(transparent)]
+    Store(#[from] object_store::Error),
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    /// Present on S3: presigned URLs go straight to the bucket.
+    s3: Option<Arc<AmazonS3>>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("store", &self.store.to_string())
+            .finish()
+    }
+}
+
+impl Storage {
+    pub fn from_config(config: &StorageConfig) -> anyhow::Result<Storage> {
+        match config {
+            StorageConfig::Memory => Ok(Storage {
+                store: Arc::new(InMemory::new()),
+                s3: None,
+            }),
+            StorageConfig::Local(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("cannot create the object directory {}: {e}", dir.display())
+                })?;
+                let store = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
+                Ok(Storage {
+                    store: Arc::new(store),
+                    s3: None,
+                })
+            }
+            StorageConfig::S3 { bucket } => {
+                let s3 = Arc::new(
+                    AmazonS3Builder::from_env()
+                        .with_bucket_name(bucket)
+                        .build()?,
+                );
+                Ok(Storage {
+                    store: s3.clone(),
+                    s3: Some(s3),
+                })
+            }
+        }
+    }
+
+    pub fn is_s3(&self) -> bool {
+        self.s3.is_some()
+    }
+
+    /// Streams `body` into `key`: the first bytes decide the type (checked against the file
+    /// name) before anything is written; the size limit is enforced while reading; the SHA-256
+    /// is computed on the way. On any failure nothing is left at `key`.
+    pub async fn put_stream<S, E>(
+        &self,
+        key: &ObjectKey,
+        body: S,
+        file_name: &FileName,
+        max_bytes: u64,
+    ) -> Result<StoredObject, UploadError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let mut body = std::pin::pin!(body);
+        let mut hasher = Sha256::new();
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN.min(max_bytes as usize + 1));
+        let mut pending: Option<Bytes> = None;
+        let mut size: u64 = 0;
+        let mut ended = false;
+        // Gather just enough to sniff the type, without writing anything yet.
+        while head.len() < SNIFF_LEN {
+            match body.next().await {
+                None => {
+                    ended = true;
+                    break;
+                }
+                Some(chunk) => {
+                    let chunk = chunk.map_err(|e| UploadError::Body(e.to_string()))?;
+                    size += chunk.len() as u64;
+                    if size > max_bytes {
+                        return Err(UploadError::TooLarge { limit: max_bytes });
+                    }
+                    let take = (SNIFF_LEN - head.len()).min(chunk.len());
+                    head.extend_from_slice(&chunk[..take]);
+                    if take < chunk.len() {
+                        pending = Some(chunk.slice(take..));
+                    }
+                }
+            }
+        }
+        let content_type = sniff(&head, file_name)?;
+        hasher.update(&head);
+        if ended {
+            self.store.put(&key.0, PutPayload::from(head)).await?;
+            return Ok(StoredObject {
+                size,
+                sha256: hex::encode(hasher.finalize()),
+                content_type,
+            });
+        }
+        let upload = self.store.put_multipart(&key.0).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        writer.write(&head);
+        drop(head);
+        let result = async {
+            if let Some(rest) = pending.take() {
+                hasher.update(&rest);
+                writer.write(&rest);
+            }
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| UploadError::Body(e.to_string()))?;
+                size += chunk.len() as u64;
+                if size > max_bytes {
+                    return Err(UploadError::TooLarge { limit: max_bytes });
+                }
+                hasher.update(&chunk);
+                writer.wait_for_capacity(4).await?;
+                writer.write(&chunk);
+            }
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                writer.finish().await?;
+                Ok(StoredObject {
+                    size,
+                    sha256: hex::encode(hasher.finalize()),
+                    content_type,
+                })
+            }
+            Err(err) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(error = %abort, object.key = key.as_str(), "aborting a failed upload left parts behind; the sweep will remove them");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Streams `body` into `key` as it comes, refusing more than `max_bytes`; used for staged
+    /// uploads, whose content is checked when the client completes them.
+    pub async fn put_unchecked<S, E>(
+        &self,
+        key: &ObjectKey,
+        body: S,
+        max_bytes: u64,
+    ) -> Result<u64, UploadError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let mut body = std::pin::pin!(body);
+        let upload = self.store.put_multipart(&key.0).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        let mut size: u64 = 0;
+        let result = async {
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| UploadError::Body(e.to_string()))?;
+                size += chunk.len() as u64;
+                if size > max_bytes {
+                    return Err(UploadError::TooLarge { limit: max_bytes });
+                }
+                writer.wait_for_capacity(4).await?;
+                writer.write(&chunk);
+            }
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                writer.finish().await?;
+                Ok(size)
+            }
+            Err(err) => {
+                let _ = writer.abort().await;
+                Err(err)
+            }
+        }
+    }
+
+    /// Reads a stored object through once to learn its hash and type, as a completed staged
+    /// upload must be checked before it becomes evidence.
+    pub async fn inspect(
+        &self,
+        key: &ObjectKey,
+        file_name: &FileName,
+    ) -> Result<StoredObject, UploadError> {
+        let (_, mut stream) = self.get_stream(key).await?;
+        let mut hasher = Sha256::new();
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN);
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            size += chunk.len() as u64;
+            if head.len() < SNIFF_LEN {
+                let take = (SNIFF_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            hasher.update(&chunk);
+        }
+        let content_type = sniff(&head, file_name)?;
+        Ok(StoredObject {
+            size,
+            sha256: hex::encode(hasher.finalize()),
+            content_type,
+        })
+    }
+
+    /// Reads an object back as a stream of chunks.
+    pub async fn get_stream(
+        &self,
+        key: &ObjectKey,
+    ) -> Result<
+        (
+            u64,
+            impl Stream<Item = Result<Bytes, object_store::Error>> + use<>,
+        ),
+        object_store::Error,
+    > {
+        let result = self.store.get(&key.0).await?;
+        let size = result.meta.size;
+        Ok((size, result.into_stream()))
+    }
+
+    /// Size of an object, or `None` when it does not exist.
+    pub async fn size(&self, key: &ObjectKey) -> Result<Option<u64>, object_store::Error> {
+        match self.store.head(&key.0).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes an object; a missing one is not an error.
+    pub async fn delete(&self, key: &ObjectKey) -> Result<(), object_store::Error> {
+        match self.store.delete(&key.0).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every evidence object with its last-modified time, for the orphan sweep.
+    pub async fn list_evidence(
+        &self,
+    ) -> Result<Vec<(ObjectKey, chrono::DateTime<chrono::Utc>)>, object_store::Error> {
+        let prefix = Path::from("evidence");
+        let mut listing = self.store.list(Some(&prefix));
+        let mut found = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            found.push((ObjectKey(meta.location), meta.last_modified));
+        }
+        Ok(found)
+    }
+
+    /// Confirms the store answers (a missing probe object is a valid answer).
+    pub async fn ping(&self) -> Result<(), object_store::Error> {
+        match self.store.head(&Path::from("readyz-probe")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A presigned S3 URL, or `None` on stores that cannot presign (the service then signs a
+    /// route of its own).
+    pub async fn presign(
+        &self,
+        method: object_store::signer::Method,
+        key: &ObjectKey,
+        ttl: Duration,
+        query: Vec<(String, String)>,
+    ) -> Result<Option<url::Url>, object_store::Error> {
+        let Some(s3) = &self.s3 else { return Ok(None) };
+        let mut options = object_store::signer::SignedUrlOptions::new();
+        options.extra_query = query;
+        Ok(Some(
+            s3.signed_url_opts(method, &key.0, ttl, &options).await?,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(parts: Vec<&'static [u8]>) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
+        futures::stream::iter(parts.into_iter().map(|p| Ok(Bytes::from_static(p))))
+    }
+
+    fn memory() -> Storage {
+        Storage::from_config(&StorageConfig::Memory).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_streamed_file_is_stored_with_its_hash() {
+        let storage = memory();
+        let key = ObjectKey::evidence(Uuid::nil(), Uuid::max());
+        let stored = storage
+            .put_stream(
+                &key,
+                chunks(vec![b"%PDF-1.4\n", b"rest of the file"]),
+                &FileName::parse("a.pdf").unwrap(),
+                1000,
+            )
+            .await
+            .unwrap();
+        assert_eq!(stored.size, 25);
+        assert_eq!(
+            stored.sha256,
+            hex::encode(Sha256::digest(b"%PDF-1.4\nrest of the file"))
+        );
+        assert_eq!(storage.size(&key).await.unwrap(), Some(25));
+        assert_eq!(key.ids(), Some((Uuid::nil(), Uuid::max())));
+    }
+
+    #[tokio::test]
+    async fn an_oversized_file_is_refused_and_leaves_nothing() {
+        let storage = memory();
+        let key = ObjectKey::evidence(Uuid::nil(), Uuid::nil());
+        let big: &'static [u8] = Box::leak(vec![b'a'; 100_000].into_boxed_slice());
+        let err = storage
+            .put_stream(
+                &key,
+                chunks(vec![big, big]),
+                &FileName::parse("a.txt").unwrap(),
+                150_000,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, UploadError::TooLarge { limit: 150_000 }));
+        assert_eq!(storage.size(&key).await.unwrap(), None);
+    }
+}
