@@ -59,7 +59,10 @@ impl Authenticator {
     pub fn new(config: &Config, secret: Option<Vec<u8>>) -> Authenticator {
         Authenticator {
             secret,
-            jwks: config.jwks_url.clone().map(JwksCache::new),
+            jwks: config
+                .jwks_url
+                .clone()
+                .map(|url| JwksCache::new(url, Duration::from_secs(config.jwks_min_refresh_secs))),
             issuer: config.jwt_issuer.clone(),
             audience: config.jwt_audience.clone(),
             roles_claim: config.roles_claim.split('.').map(str::to_owned).collect(),
@@ -208,9 +211,10 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 }
 
 /// Keys of an OIDC provider, fetched lazily and again on an unknown key id (at most every
-/// ten seconds, so a flood of forged key ids cannot hammer the provider).
+/// `min_refresh`, so a flood of forged key ids cannot hammer the provider).
 struct JwksCache {
     url: Url,
+    min_refresh: Duration,
     client: reqwest::Client,
     state: RwLock<JwksState>,
 }
@@ -223,16 +227,15 @@ struct JwksState {
     fetched_at: Option<Instant>,
 }
 
-const JWKS_MIN_REFRESH: Duration = Duration::from_secs(10);
-
 impl JwksCache {
-    fn new(url: Url) -> JwksCache {
+    fn new(url: Url, min_refresh: Duration) -> JwksCache {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
         JwksCache {
             url,
+            min_refresh,
             client,
             state: RwLock::new(JwksState::default()),
         }
@@ -246,7 +249,7 @@ impl JwksCache {
             let state = self.state.read().await;
             if state
                 .fetched_at
-                .is_some_and(|t| t.elapsed() < JWKS_MIN_REFRESH)
+                .is_some_and(|t| t.elapsed() < self.min_refresh)
             {
                 return Err(AuthError::UnknownKey);
             }
@@ -268,7 +271,7 @@ impl JwksCache {
         let mut state = self.state.write().await;
         if state
             .fetched_at
-            .is_some_and(|t| t.elapsed() < JWKS_MIN_REFRESH)
+            .is_some_and(|t| t.elapsed() < self.min_refresh)
         {
             return Ok(());
         }

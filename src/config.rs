@@ -26,6 +26,9 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// JWKS of an OIDC provider for RS256 tokens (`ACQUIS_JWKS_URL`).
     pub jwks_url: Option<Url>,
+    /// Least time between two JWKS fetches triggered by unknown key ids
+    /// (`ACQUIS_JWKS_MIN_REFRESH_SECS`, default 10).
+    pub jwks_min_refresh_secs: u64,
     /// Expected `iss` of RS256 tokens, when set (`ACQUIS_JWT_ISSUER`).
     pub jwt_issuer: Option<String>,
     /// Expected `aud` of tokens, when set (`ACQUIS_JWT_AUDIENCE`).
@@ -150,6 +153,11 @@ impl Config {
             storage,
             jwt_secret: get("ACQUIS_JWT_SECRET"),
             jwks_url,
+            jwks_min_refresh_secs: parse_or(
+                "ACQUIS_JWKS_MIN_REFRESH_SECS",
+                get("ACQUIS_JWKS_MIN_REFRESH_SECS"),
+                Some(10),
+            )?,
             jwt_issuer: get("ACQUIS_JWT_ISSUER"),
             jwt_audience: get("ACQUIS_JWT_AUDIENCE"),
             roles_claim: get("ACQUIS_ROLES_CLAIM").unwrap_or_else(|| "roles".to_owned()),

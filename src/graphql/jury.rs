@@ -191,3 +191,41 @@ impl JuryMutation {
         DossierPayload::from_result(&actor, result)
     }
 }
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The audit trail, newest last; optionally of one dossier. Admins only.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        dossier_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEventConnection> {
+        let actor = actor(ctx).await.gql()?;
+        if !crate::domain::policy::may_read_audit_trail(&actor) {
+            return Err(super::errors::gql(AppError::forbidden(
+                "only an admin may read the audit trail",
+            )));
+        }
+        let page = crate::app::pagination::PageRequest::parse(first, after.as_deref()).gql()?;
+        let dossier_id = match dossier_id {
+            None => None,
+            Some(id) => Some(parse_id(&id, "dossier").gql()?),
+        };
+        let (rows, total) =
+            crate::db::audit::page(&state(ctx).db, dossier_id, page.after, page.fetch_limit())
+                .await
+                .map_err(AppError::from)
+                .gql()?;
+        let page = crate::app::pagination::Page::from_rows(rows, &page, total);
+        Ok(AuditEventConnection::new(super::connection::parts(
+            page,
+            |e| e.id,
+            AuditEvent::from,
+        )))
+    }
+}

@@ -25,6 +25,7 @@ pub struct Query(
     referential::ReferentialQuery,
     dossier::DossierQuery,
     evidence::EvidenceQuery,
+    jury::AuditQuery,
 );
 
 #[derive(MergedObject, Default)]
