@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{programmes, sweep};
+use crate::app::{programmes, seed, sweep};
 use crate::config::Config;
 use crate::domain::policy::Role;
 use crate::startup::{Application, build_state};
@@ -45,6 +45,28 @@ pub enum Command {
     ImportProgramme { file: PathBuf },
     /// Remove expired staged uploads and objects no evidence owns.
     Sweep,
+    /// Create realistic, deterministic DEIS dossiers (candidates `seed-candidate-<n>`, advisor
+    /// `seed-advisor`, jury member `seed-jury`) for benchmarks and demonstrations.
+    Seed {
+        /// Number of candidates, one dossier each; candidates already present are skipped.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+        dossiers: u64,
+        /// Experiences per dossier.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+        experiences: u32,
+        /// Evidence files (small generated PDFs) per dossier.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=30))]
+        files: u32,
+        /// Seed of the pseudo-random generator: the same options give the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Dossiers written per transaction.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch: u64,
+        /// The day the data describes (YYYY-MM-DD): application dates and histories end by it.
+        #[arg(long, default_value = "2026-06-30", value_parser = parse_date)]
+        as_of: chrono::NaiveDate,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -101,6 +123,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.expired_uploads, report.orphan_objects
             );
         }
+        Command::Seed {
+            dossiers,
+            experiences,
+            files,
+            seed: rng_seed,
+            batch,
+            as_of,
+        } => {
+            let secret = auth::resolve_secret(&config)?;
+            let state = build_state(config, &secret).await?;
+            let options = seed::SeedOptions {
+                dossiers,
+                experiences,
+                files,
+                seed: rng_seed,
+                batch,
+                as_of,
+            };
+            let report = seed::run(&state, &options).await?;
+            let secs = report.elapsed.as_secs_f64().max(1e-9);
+            eprintln!(
+                "created {} dossiers ({} already present) with {} files ({:.1} MB) in {:.1} s, {:.0} dossiers/s",
+                report.created,
+                report.skipped,
+                report.files,
+                report.bytes as f64 / 1e6,
+                secs,
+                report.created as f64 / secs
+            );
+        }
     }
     Ok(())
 }
@@ -108,6 +160,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 fn parse_role(raw: &str) -> Result<Role, String> {
     Role::parse(raw)
         .ok_or_else(|| format!("unknown role {raw:?}; use CANDIDATE, ADVISOR, JURY or ADMIN"))
+}
+
+fn parse_date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    let date = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("invalid date {raw:?}; use YYYY-MM-DD"))?;
+    if date > chrono::Utc::now().date_naive() {
+        return Err(format!("{date} is in the future"));
+    }
+    Ok(date)
 }
 
 fn parse_ttl(raw: &str) -> Result<Duration, String> {

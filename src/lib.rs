@@ -19,6 +19,8 @@ pub mod error;
 pub mod graphql;
 /// HTTP routes.
 pub mod http;
+/// Prometheus metrics.
+pub mod metrics;
 /// Schema migrations (in `migrations/` at the project root).
 #[path = "../migrations/mod.rs"]
 pub mod migrations;

@@ -10,6 +10,7 @@ use crate::app::signed_links::LinkSigner;
 use crate::app::{AppState, actors::ActorCache, programmes, sweep};
 use crate::auth::{self, Authenticator};
 use crate::config::Config;
+use crate::metrics::Metrics;
 use crate::storage::Storage;
 use crate::{db, graphql, http};
 
@@ -81,7 +82,9 @@ impl Application {
 
 /// Everything but the listener: shared with the CLI commands that need the database.
 pub async fn build_state(config: Config, secret: &[u8]) -> anyhow::Result<AppState> {
-    let db = db::connect(&config).await?;
+    let metrics = Arc::new(Metrics::default());
+    let mut db = db::connect(&config).await?;
+    db::count_statements(&mut db, metrics.clone());
     db::migrate(&db).await?;
     let storage = Storage::from_config(&config.storage)
         .map_err(|e| anyhow::anyhow!("object store (ACQUIS_STORAGE_URL): {e}"))?;
@@ -105,6 +108,7 @@ pub async fn build_state(config: Config, secret: &[u8]) -> anyhow::Result<AppSta
         catalog,
         links,
         actors: Arc::new(ActorCache::default()),
+        metrics,
     })
 }
 

@@ -515,6 +515,7 @@ async fn commit_evidence(
     )
     .await?;
     tx.commit().await?;
+    state.metrics.upload_bytes.inc_by(record.size);
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod programmes;
 pub mod rules;
 pub mod search;
+pub mod seed;
 pub mod signed_links;
 pub mod sweep;
 
@@ -32,6 +33,7 @@ pub struct AppState {
     pub catalog: Arc<programmes::Catalog>,
     pub links: Arc<signed_links::LinkSigner>,
     pub actors: Arc<actors::ActorCache>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Today in the service's calendar (dates of experiences and decisions are calendar dates).

@@ -243,3 +243,31 @@ fn record(row: dossier::Model) -> DossierRecord {
         updated_at: row.updated_at,
     }
 }
+
+/// Inserts many dossiers as they are (status, version and dates included), in a few
+/// statements; for bulk loads such as `acquis seed`.
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    dossiers: &[DossierRecord],
+) -> Result<(), DbErr> {
+    // A few hundred rows per statement stays far below every backend's bound-parameter limit.
+    const ROWS: usize = 500;
+    for chunk in dossiers.chunks(ROWS) {
+        let rows = chunk.iter().map(|d| dossier::ActiveModel {
+            id: Set(d.id),
+            candidate_id: Set(d.candidate_id),
+            programme_code: Set(d.programme_code.clone()),
+            programme_version: Set(d.programme_version.clone()),
+            status: Set(d.status.as_str().to_owned()),
+            version: Set(d.version),
+            application_date: Set(d.application_date),
+            status_comment: Set(d.status_comment.clone()),
+            created_at: Set(d.created_at),
+            updated_at: Set(d.updated_at),
+        });
+        dossier::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}

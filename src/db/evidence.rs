@@ -440,3 +440,90 @@ fn staged_record(row: staged_upload::Model) -> StagedUploadRecord {
         expires_at: row.expires_at,
     }
 }
+
+/// Inserts many fully stored files with their links and uploaders, in a few statements per
+/// table; for bulk loads such as `acquis seed`. The links must not repeat.
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    files: &[(EvidenceRecord, EvidenceLinks, Uuid)],
+) -> Result<(), DbErr> {
+    // A few hundred rows per statement stays far below every backend's bound-parameter limit.
+    const ROWS: usize = 500;
+    for chunk in files.chunks(ROWS) {
+        let rows = chunk
+            .iter()
+            .map(|(ev, _, uploaded_by)| evidence::ActiveModel {
+                id: Set(ev.id),
+                dossier_id: Set(ev.dossier_id),
+                kind: Set(ev.kind.as_str().to_owned()),
+                title: Set(ev.title.clone()),
+                file_name: Set(ev.file_name.clone()),
+                content_type: Set(ev.content_type.clone()),
+                size: Set(i64::try_from(ev.size).unwrap_or(i64::MAX)),
+                sha256: Set(ev.sha256.clone()),
+                object_key: Set(ev.object_key.clone()),
+                uploaded_by: Set(*uploaded_by),
+                uploaded_at: Set(ev.uploaded_at),
+            });
+        evidence::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    let experiences: Vec<_> = files
+        .iter()
+        .flat_map(|(ev, links, _)| links.experience_ids.iter().map(|&id| (ev.id, id)))
+        .collect();
+    for chunk in experiences.chunks(ROWS) {
+        evidence_experience::Entity::insert_many(chunk.iter().map(
+            |&(evidence_id, experience_id)| evidence_experience::ActiveModel {
+                evidence_id: Set(evidence_id),
+                experience_id: Set(experience_id),
+            },
+        ))
+        .exec_without_returning(db)
+        .await?;
+    }
+    let qualifications: Vec<_> = files
+        .iter()
+        .flat_map(|(ev, links, _)| links.qualification_ids.iter().map(|&id| (ev.id, id)))
+        .collect();
+    for chunk in qualifications.chunks(ROWS) {
+        evidence_qualification::Entity::insert_many(chunk.iter().map(
+            |&(evidence_id, qualification_id)| evidence_qualification::ActiveModel {
+                evidence_id: Set(evidence_id),
+                qualification_id: Set(qualification_id),
+            },
+        ))
+        .exec_without_returning(db)
+        .await?;
+    }
+    let priors: Vec<_> = files
+        .iter()
+        .flat_map(|(ev, links, _)| links.prior_validation_ids.iter().map(|&id| (ev.id, id)))
+        .collect();
+    for chunk in priors.chunks(ROWS) {
+        evidence_prior_validation::Entity::insert_many(chunk.iter().map(
+            |&(evidence_id, prior_validation_id)| evidence_prior_validation::ActiveModel {
+                evidence_id: Set(evidence_id),
+                prior_validation_id: Set(prior_validation_id),
+            },
+        ))
+        .exec_without_returning(db)
+        .await?;
+    }
+    let codes: Vec<_> = files
+        .iter()
+        .flat_map(|(ev, links, _)| links.competence_codes.iter().map(|c| (ev.id, c)))
+        .collect();
+    for chunk in codes.chunks(ROWS) {
+        evidence_competence::Entity::insert_many(chunk.iter().map(|&(evidence_id, code)| {
+            evidence_competence::ActiveModel {
+                evidence_id: Set(evidence_id),
+                competence_code: Set(code.clone()),
+            }
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}

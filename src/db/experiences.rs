@@ -369,3 +369,68 @@ fn prior_record(row: prior_validation::Model) -> PriorValidationRecord {
         verified: row.verified,
     }
 }
+
+/// Inserts many experiences in a few statements; for bulk loads such as `acquis seed`.
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    experiences: &[ExperienceRecord],
+) -> Result<(), DbErr> {
+    // A few hundred rows per statement stays far below every backend's bound-parameter limit.
+    const ROWS: usize = 500;
+    for chunk in experiences.chunks(ROWS) {
+        experience::Entity::insert_many(chunk.iter().map(active))
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts many claims, each with the advisor who reviewed it when its review is set; for
+/// bulk loads such as `acquis seed`.
+pub async fn insert_claims(
+    db: &impl ConnectionTrait,
+    claims: &[(ClaimRecord, Option<Uuid>)],
+) -> Result<(), DbErr> {
+    const ROWS: usize = 500;
+    for chunk in claims.chunks(ROWS) {
+        let rows = chunk
+            .iter()
+            .map(|(c, reviewer)| competence_claim::ActiveModel {
+                experience_id: Set(c.experience_id),
+                competence_code: Set(c.competence_code.clone()),
+                self_assessment: Set(c.self_assessment.as_str().to_owned()),
+                justification: Set(c.justification.clone()),
+                advisor_agrees: Set(c.advisor_agrees),
+                advisor_comment: Set(c.advisor_comment.clone()),
+                reviewed_by: Set(*reviewer),
+            });
+        competence_claim::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts many qualifications in a few statements; for bulk loads such as `acquis seed`.
+pub async fn insert_qualifications(
+    db: &impl ConnectionTrait,
+    qualifications: &[QualificationRecord],
+) -> Result<(), DbErr> {
+    const ROWS: usize = 500;
+    let now = Utc::now();
+    for chunk in qualifications.chunks(ROWS) {
+        let rows = chunk.iter().map(|q| qualification::ActiveModel {
+            id: Set(q.id),
+            dossier_id: Set(q.dossier_id),
+            code: Set(q.code.clone()),
+            title: Set(q.title.clone()),
+            level: Set(q.level.map(i32::from)),
+            obtained_on: Set(q.obtained_on),
+            created_at: Set(now),
+        });
+        qualification::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}

@@ -59,6 +59,33 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))
 }
 
+/// Counts every statement (and every failed one) in the metrics.
+pub fn count_statements(
+    db: &mut DatabaseConnection,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+) {
+    db.set_metric_callback(move |info| {
+        metrics.db_statements.inc();
+        if info.failed {
+            metrics.db_statement_errors.inc();
+        }
+    });
+}
+
+/// Open and idle connections of the pool, for the metrics.
+pub fn pool_stats(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+    }
+}
+
 /// Cheap round trip for `/readyz`.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();

@@ -104,3 +104,52 @@ fn record(model: app_user::Model) -> UserRecord {
         roles: model.roles.split(',').filter_map(Role::parse).collect(),
     }
 }
+
+/// Users by subject, for many subjects at once.
+pub async fn by_subjects(
+    db: &impl ConnectionTrait,
+    subjects: &[String],
+) -> Result<Vec<UserRecord>, DbErr> {
+    if subjects.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Subject.is_in(subjects.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(record)
+        .collect())
+}
+
+/// Inserts many users in a few statements (bulk loads such as `acquis seed`); a subject that
+/// already exists keeps its row.
+pub async fn insert_many(db: &impl ConnectionTrait, users: &[UserRecord]) -> Result<(), DbErr> {
+    // A few hundred rows per statement stays far below every backend's bound-parameter limit.
+    const ROWS: usize = 500;
+    let now = Utc::now();
+    for chunk in users.chunks(ROWS) {
+        let rows = chunk.iter().map(|u| app_user::ActiveModel {
+            id: Set(u.id),
+            subject: Set(u.subject.clone()),
+            display_name: Set(u.display_name.clone()),
+            roles: Set(u
+                .roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(",")),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+        });
+        app_user::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(app_user::Column::Subject)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}

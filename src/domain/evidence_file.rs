@@ -24,7 +24,11 @@ impl FileName {
     pub fn parse(raw: &str) -> Result<FileName, FileNameError> {
         let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
         let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-        let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+        // Leading dots would make a hidden file on a user's disk.
+        let cleaned = cleaned
+            .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+            .trim_end()
+            .to_owned();
         if cleaned.is_empty() {
             return Err(FileNameError::Empty);
         }

@@ -28,6 +28,9 @@ pub mod exemptions;
 mod rounding;
 
 #[cfg(test)]
+mod property_tests;
+
+#[cfg(test)]
 mod cases_tests;
 #[cfg(test)]
 mod test_support;

@@ -117,6 +117,7 @@ impl DossierNode {
                 .gql()?;
         let programme = self.programme_arc(ctx).await?;
         let page = app::pagination::Page::from_rows(rows, &page, total);
+        prefetch_experience_children(ctx, &page.items).await?;
         Ok(ExperienceConnection::new(parts(
             page,
             |e| e.id,
@@ -189,6 +190,9 @@ impl DossierNode {
         .gql()?;
         let programme = self.programme_arc(ctx).await?;
         let page = app::pagination::Page::from_rows(rows, &page, total);
+        let ids = page.items.iter().map(|e| e.id).collect();
+        super::evidence::prefetch_links(ctx, ctx.look_ahead().field("edges").field("node"), ids)
+            .await?;
         Ok(EvidenceConnection::new(parts(
             page,
             |e| e.id,
@@ -300,6 +304,39 @@ impl DossierNode {
             AuditEvent::from,
         )))
     }
+}
+
+/// Loads what the selection asks for below the experiences of a page, one batch per level,
+/// before the items resolve: the per-item loads then hit the request's cache, so the number of
+/// statements is the same for 10 or 100 experiences, whatever the timing of the items.
+async fn prefetch_experience_children(
+    ctx: &Context<'_>,
+    experiences: &[crate::db::records::ExperienceRecord],
+) -> async_graphql::Result<()> {
+    let node = ctx.look_ahead().field("edges").field("node");
+    let loaders = ctx.data_unchecked::<Loaders>();
+    let ids: Vec<uuid::Uuid> = experiences.iter().map(|e| e.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if node.field("claims").exists() {
+        loaders
+            .claims
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|e| e.into_gql())?;
+    }
+    if node.field("evidence").exists() {
+        let files = loaders
+            .evidence_by_experience
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|e| e.into_gql())?;
+        let evidence_fields = node.field("evidence");
+        let evidence_ids: Vec<uuid::Uuid> = files.values().flatten().map(|e| e.id).collect();
+        super::evidence::prefetch_links(ctx, evidence_fields, evidence_ids).await?;
+    }
+    Ok(())
 }
 
 connection!(DossierConnection, DossierEdge, DossierNode);

@@ -12,6 +12,7 @@ use super::errors::{GqlResult, UserError, payload};
 use super::experience::DeletePayload;
 use super::loaders::Loaders;
 use super::referential::CompetenceNode;
+use super::uploads::UploadStreams;
 use crate::app::access::parse_id;
 use crate::app::evidence::{LinkInput, NewEvidence};
 use crate::app::pagination::PageRequest;
@@ -114,6 +115,26 @@ impl EvidenceNode {
 
 connection!(EvidenceConnection, EvidenceEdge, EvidenceNode);
 
+/// Loads the links of a list of files in one batch when the selection (`node`, an `Evidence`)
+/// asks for them, before the items resolve one by one.
+pub async fn prefetch_links(
+    ctx: &Context<'_>,
+    node: async_graphql::Lookahead<'_>,
+    evidence_ids: Vec<uuid::Uuid>,
+) -> async_graphql::Result<()> {
+    let wanted = ["competences", "experienceIds", "qualificationIds"]
+        .iter()
+        .any(|f| node.field(f).exists());
+    if wanted && !evidence_ids.is_empty() {
+        ctx.data_unchecked::<Loaders>()
+            .links
+            .load_many(evidence_ids)
+            .await
+            .map_err(|e| e.into_gql())?;
+    }
+    Ok(())
+}
+
 #[derive(SimpleObject)]
 pub struct EvidencePayload {
     pub evidence: Option<EvidenceNode>,
@@ -195,13 +216,6 @@ impl EvidenceMutation {
     ) -> async_graphql::Result<EvidencePayload> {
         let actor = actor(ctx).await.gql()?;
         let dossier_id = parse_id(&input.dossier_id, "dossier").gql()?;
-        let upload = input.file.value(ctx).map_err(|e| {
-            super::errors::gql(AppError::invalid(
-                &["file"],
-                "INVALID_UPLOAD",
-                e.to_string(),
-            ))
-        })?;
         let new = NewEvidence {
             dossier_id,
             kind: input.kind.into(),
@@ -213,11 +227,27 @@ impl EvidenceMutation {
                 competence_codes: input.competence_codes,
             },
         };
-        let body = tokio_util::io::ReaderStream::with_capacity(
-            tokio::fs::File::from_std(upload.content),
-            256 * 1024,
-        );
-        let result = app::evidence::upload(state(ctx), &actor, new, &upload.filename, body).await;
+        let Some(files) = ctx.data_opt::<UploadStreams>() else {
+            let err = AppError::invalid(
+                &["file"],
+                "INVALID_UPLOAD",
+                "send the file with a multipart request (GraphQL multipart request spec)",
+            );
+            return evidence_payload(ctx, actor, Err(err)).await;
+        };
+        let file = match files.0.take(input.file.0).await {
+            Ok(file) => file,
+            Err(message) => {
+                return evidence_payload(
+                    ctx,
+                    actor,
+                    Err(AppError::invalid(&["file"], "INVALID_UPLOAD", message)),
+                )
+                .await;
+            }
+        };
+        let result =
+            app::evidence::upload(state(ctx), &actor, new, &file.file_name, file.bytes).await;
         evidence_payload(ctx, actor, result).await
     }
 

@@ -11,8 +11,10 @@ pub mod evidence;
 pub mod experience;
 pub mod jury;
 pub mod loaders;
+pub mod metrics;
 pub mod referential;
 pub mod scalars;
+pub mod uploads;
 pub mod viewer;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -40,7 +42,7 @@ pub type AcquisSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Limits that keep one request from costing too much.
 pub const MAX_DEPTH: usize = 12;
-pub const MAX_COMPLEXITY: usize = 5_000;
+pub const MAX_COMPLEXITY: usize = 1_000;
 
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
@@ -53,9 +55,11 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// The schema served by the application.
 pub fn build_schema(state: AppState) -> AcquisSchema {
     let introspection = state.config.introspection;
+    let metrics = metrics::RequestMetrics(state.metrics.clone());
     let mut builder = builder()
         .data(state)
-        .extension(async_graphql::extensions::Tracing);
+        .extension(async_graphql::extensions::Tracing)
+        .extension(metrics);
     if !introspection {
         builder = builder.disable_introspection();
     }

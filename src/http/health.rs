@@ -34,3 +34,17 @@ pub async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<serde_j
         ),
     )
 }
+
+/// Prometheus text exposition.
+pub async fn metrics(State(state): State<HttpState>) -> impl axum::response::IntoResponse {
+    let (size, idle) = crate::db::pool_stats(&state.app.db);
+    state.app.metrics.db_pool_size.set(i64::from(size));
+    state.app.metrics.db_pool_idle.set(idle as i64);
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.app.metrics.render(),
+    )
+}

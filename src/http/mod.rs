@@ -4,6 +4,7 @@
 mod files;
 mod graphql;
 mod health;
+mod multipart;
 
 use std::time::Duration;
 
@@ -32,6 +33,7 @@ pub fn router(app: AppState, schema: AcquisSchema) -> Router {
         .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/files/{token}", get(files::download).put(files::upload));
     if graphiql {
         router = router.route("/", get(graphql::graphiql));

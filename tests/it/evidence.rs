@@ -223,7 +223,10 @@ async fn an_oversized_file_is_refused_while_streaming() {
             pdf_of_size(200 * 1024),
         )
         .await;
-    assert_eq!(response["status"], 413, "{response:#}");
+    assert_eq!(
+        response["body"]["data"]["uploadEvidence"]["userErrors"][0]["code"], "FILE_TOO_LARGE",
+        "{response:#}"
+    );
     let staged = app
         .data(&alice, "mutation($input: StartEvidenceUploadInput!) { startEvidenceUpload(input: $input) { evidenceId userErrors { code message } } }",
             json!({ "input": { "dossierId": dossier, "kind": "OTHER", "title": "Gros", "fileName": "gros.pdf", "size": 200 * 1024, "sha256": "0".repeat(64) } }))

@@ -1,0 +1,109 @@
+//! Nested lists are loaded in batches: the SQL statements of the jury read do not grow with
+//! the number of experiences (the count comes from the service's own `/metrics`).
+
+use acquis::domain::policy::Role;
+use serde_json::json;
+
+use crate::support::files::pdf;
+use crate::support::{TestApp, spawn_app};
+
+const JURY_READ: &str = "query($id: ID!) { dossier(id: $id) { id status
+    experiences(first: 100) { totalCount edges { node { id title claims { competence { code title domain { code } } selfAssessment justification advisorAgrees }
+        evidence { id title fileName contentType competences { code } } } } } } }";
+
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("acquis_db_statements_total "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as u64)
+        .expect("the statement counter is exported")
+}
+
+/// A dossier ready for the jury with `n` experiences, each with two claims and one file.
+async fn dossier_with(app: &TestApp, n: usize, candidate: &str) -> String {
+    let token = app.candidate(candidate);
+    let admin = app.token("admin", &[Role::Admin]);
+    let dossier = app.create_dossier(&token, None).await;
+    for i in 0..n {
+        let exp = app
+            .add_experience(&token, &dossier, json!({ "title": format!("Mission {i}"), "organisation": "Département", "kind": "SALARIED", "startDate": "2015-01-01", "endDate": "2016-01-01", "workingTimePercent": 50 }))
+            .await;
+        app.data(&token, "mutation($i: ClaimCompetencesInput!) { claimCompetences(input: $i) { userErrors { code } } }",
+            json!({ "i": { "experienceId": exp, "claims": [{ "competenceCode": "DC1.1", "selfAssessment": "ACQUIRED", "justification": "Diagnostic" }, { "competenceCode": "DC2.3", "selfAssessment": "PARTIAL" }] } }))
+            .await;
+        let upload = app.upload(&token, json!({ "dossierId": dossier, "kind": "WORK_PRODUCT", "title": format!("Rapport {i}"), "experienceId": exp, "competenceCodes": ["DC1.1", "DC2.3"] }), "rapport.pdf", pdf("r")).await;
+        assert_eq!(
+            upload["body"]["data"]["uploadEvidence"]["userErrors"],
+            json!([])
+        );
+    }
+    for (name, input_type, input) in [
+        (
+            "submitDossier",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossier }),
+        ),
+        (
+            "decideAdmissibility",
+            "DecideAdmissibilityInput",
+            json!({ "dossierId": dossier, "admissible": true }),
+        ),
+        (
+            "assignJuryMember",
+            "AssignInput",
+            json!({ "dossierId": dossier, "subject": "jury" }),
+        ),
+        (
+            "markReadyForJury",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossier }),
+        ),
+    ] {
+        let who = if name == "submitDossier" {
+            &token
+        } else {
+            &admin
+        };
+        let data = app.data(who, &format!("mutation($i: {input_type}!) {{ {name}(input: $i) {{ userErrors {{ code }} }} }}"), json!({ "i": input })).await;
+        assert_eq!(data[name]["userErrors"], json!([]), "{name}");
+    }
+    dossier
+}
+
+async fn statements_of_jury_read(app: &TestApp, dossier: &str) -> (u64, usize) {
+    let jury = app.token("jury", &[Role::Jury]);
+    // Warm the per-process caches (the jury's user row) so both reads count the same work.
+    app.data(&jury, "{ me { id } }", json!({})).await;
+    let before = statements(app).await;
+    let data = app.data(&jury, JURY_READ, json!({ "id": dossier })).await;
+    let after = statements(app).await;
+    let shown = data["dossier"]["experiences"]["edges"]
+        .as_array()
+        .unwrap()
+        .len();
+    (after - before, shown)
+}
+
+#[tokio::test]
+async fn the_jury_read_costs_as_many_statements_for_100_experiences_as_for_10() {
+    let app = spawn_app().await;
+    let small = dossier_with(&app, 10, "small").await;
+    let large = dossier_with(&app, 100, "large").await;
+    let (at_10, shown_10) = statements_of_jury_read(&app, &small).await;
+    let (at_100, shown_100) = statements_of_jury_read(&app, &large).await;
+    assert_eq!((shown_10, shown_100), (10, 100));
+    assert_eq!(
+        at_10, at_100,
+        "statements: {at_10} for 10 experiences, {at_100} for 100"
+    );
+    assert!(at_10 <= 20, "the jury read takes {at_10} statements");
+}
