@@ -115,7 +115,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep => {
             let secret = auth::resolve_secret(&config)?;
-            let grace = Duration::from_secs(config.request_timeout_secs.saturating_mul(2).max(600));
+            let grace = Duration::from_secs(config.sweep_grace_secs);
             let state = build_state(config, &secret).await?;
             let report = sweep::sweep(&state, grace).await?;
             eprintln!(

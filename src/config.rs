@@ -50,6 +50,10 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// Load the DEIS referential from the embedded fixture at start-up (`ACQUIS_LOAD_FIXTURES`, default true).
     pub load_fixtures: bool,
+    /// Age after which leftovers of interrupted uploads are removed (`ACQUIS_SWEEP_GRACE_SECS`,
+    /// default twice the request timeout, at least ten minutes). Younger objects may belong to
+    /// an upload still running on some instance.
+    pub sweep_grace_secs: u64,
 }
 
 /// The object store behind evidence files.
@@ -57,8 +61,9 @@ pub struct Config {
 pub enum StorageConfig {
     /// A directory on the local filesystem.
     Local(PathBuf),
-    /// An S3-compatible bucket; endpoint, region and credentials come from the usual `AWS_*` variables.
-    S3 { bucket: String },
+    /// An S3-compatible bucket; endpoint, region and credentials come from the usual `AWS_*`
+    /// variables, unless `endpoint` overrides the endpoint (tests do).
+    S3 { bucket: String, endpoint: Option<String> },
     /// In memory, for unit tests and throw-away runs.
     Memory,
 }
@@ -146,6 +151,12 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        let request_timeout_secs: u64 = parse_or("ACQUIS_REQUEST_TIMEOUT_SECS", get("ACQUIS_REQUEST_TIMEOUT_SECS"), Some(600))?;
+        let sweep_grace_secs = parse_or(
+            "ACQUIS_SWEEP_GRACE_SECS",
+            get("ACQUIS_SWEEP_GRACE_SECS"),
+            Some(request_timeout_secs.saturating_mul(2).max(600)),
+        )?;
         Ok(Config {
             listen,
             database_url,
@@ -170,12 +181,9 @@ impl Config {
             )?,
             graphiql: parse_bool("ACQUIS_GRAPHIQL", get("ACQUIS_GRAPHIQL"), true)?,
             introspection: parse_bool("ACQUIS_INTROSPECTION", get("ACQUIS_INTROSPECTION"), true)?,
-            request_timeout_secs: parse_or(
-                "ACQUIS_REQUEST_TIMEOUT_SECS",
-                get("ACQUIS_REQUEST_TIMEOUT_SECS"),
-                Some(600),
-            )?,
+            request_timeout_secs,
             load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"), true)?,
+            sweep_grace_secs,
             data_dir,
         })
     }
@@ -214,9 +222,7 @@ fn parse_storage_url(url: &str) -> Result<StorageConfig, ConfigError> {
                 "expected s3://bucket-name",
             ));
         }
-        return Ok(StorageConfig::S3 {
-            bucket: bucket.to_owned(),
-        });
+        return Ok(StorageConfig::S3 { bucket: bucket.to_owned(), endpoint: None });
     }
     if url == "memory://" || url == "memory:" {
         return Ok(StorageConfig::Memory);
@@ -319,9 +325,7 @@ mod tests {
     fn storage_urls_select_the_backend() {
         assert_eq!(
             parse_storage_url("s3://evidence").unwrap(),
-            StorageConfig::S3 {
-                bucket: "evidence".into()
-            }
+            StorageConfig::S3 { bucket: "evidence".into(), endpoint: None }
         );
         assert_eq!(
             parse_storage_url("file:///srv/objects").unwrap(),

@@ -45,7 +45,7 @@ impl Application {
         let router = http::router(state.clone(), schema);
         // Leftovers of interrupted uploads are removed once they are older than any request can last.
         let grace =
-            Duration::from_secs(state.config.request_timeout_secs.saturating_mul(2).max(600));
+            Duration::from_secs(state.config.sweep_grace_secs);
         sweep::spawn_periodic(state.clone(), grace, Duration::from_secs(600));
         Ok(Application {
             listener,

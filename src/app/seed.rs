@@ -1508,6 +1508,23 @@ mod tests {
     }
 
     #[test]
+    fn candidates_go_in_in_the_order_they_created_their_dossier() {
+        let order = creation_order(&options());
+        let mut numbers = order.clone();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=10).collect::<Vec<u64>>());
+        let created: Vec<_> = order
+            .iter()
+            .map(|&n| {
+                generate(n, &options(), &deis(), &staff())
+                    .dossier
+                    .created_at
+            })
+            .collect();
+        assert!(created.windows(2).all(|w| w[0] <= w[1]), "{created:?}");
+    }
+
+    #[test]
     fn generated_rows_respect_the_service_rules() {
         let programme = deis();
         for n in 1..=200 {

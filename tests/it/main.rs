@@ -4,6 +4,7 @@ mod access;
 mod auth;
 mod dossiers;
 mod evidence;
+mod faults;
 mod fuzz;
 mod jury;
 mod jwks;
