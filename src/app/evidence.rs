@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::AppState;
-use super::access::dossier_for;
+use super::access::{denial, dossier_for};
 use super::dossiers::audit;
 use super::experiences::{competence_code, hide_dossier, required_text};
 use super::signed_links::{FileGrant, content_disposition};
@@ -17,7 +17,7 @@ use crate::db::records::{DossierRecord, EvidenceLinks, EvidenceRecord, StagedUpl
 use crate::db::{self, Tx};
 use crate::domain::evidence_file::{AcceptedType, FileName};
 use crate::domain::experience::EvidenceKind;
-use crate::domain::policy::{Action, Actor};
+use crate::domain::policy::{Action, Actor, DossierFacts, authorize};
 use crate::error::{AppError, AppResult};
 use crate::storage::{ObjectKey, StoredObject, UploadError};
 
@@ -353,34 +353,36 @@ pub async fn delete(
     Ok(evidence_id)
 }
 
+/// Records that download URLs were issued: (actor, dossier, evidence) triples, in one statement.
+pub async fn audit_downloads(state: &AppState, grants: &[(Uuid, Uuid, Uuid)]) -> AppResult<()> {
+    let now = Utc::now();
+    let events: Vec<crate::db::records::AuditRecord> = grants
+        .iter()
+        .map(|&(actor_id, dossier_id, evidence_id)| crate::db::records::AuditRecord {
+            id: Uuid::now_v7(),
+            at: now,
+            actor_id: Some(actor_id),
+            action: "evidence.download_url_issued".to_owned(),
+            dossier_id: Some(dossier_id),
+            target_id: Some(evidence_id),
+            detail: None,
+        })
+        .collect();
+    db::audit::record_many(&state.db, &events).await?;
+    Ok(())
+}
+
 /// A short-lived URL serving the original bytes. Issuing it is audited, because on S3 the
 /// download itself never reaches this service.
 pub async fn download_url(
     state: &AppState,
     actor: &Actor,
     evidence: &EvidenceRecord,
+    facts: &DossierFacts,
 ) -> AppResult<String> {
-    dossier_for(
-        &state.db,
-        actor,
-        evidence.dossier_id,
-        Action::DownloadEvidence,
-    )
-    .await
-    .map_err(hide_dossier("evidence"))?;
+    authorize(actor, Action::DownloadEvidence, facts).map_err(denial).map_err(hide_dossier("evidence"))?;
     let key = ObjectKey::parse(&evidence.object_key)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("evidence with a bad key")))?;
-    db::audit::record(
-        &state.db,
-        db::audit::AuditEntry {
-            actor_id: Some(actor.user_id),
-            action: "evidence.download_url_issued",
-            dossier_id: Some(evidence.dossier_id),
-            target_id: Some(evidence.id),
-            detail: None,
-        },
-    )
-    .await?;
     let query = vec![
         (
             "response-content-disposition".to_owned(),

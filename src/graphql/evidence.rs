@@ -107,10 +107,19 @@ impl EvidenceNode {
     }
     /// Short-lived signed URL serving the original bytes; every issued URL is audited.
     async fn download_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        app::evidence::download_url(state(ctx), &self.actor, &self.record)
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let facts = loaders
+            .facts
+            .load_one(self.record.dossier_id)
             .await
-            .gql()
+            .map_err(|e| e.into_gql())?
+            .ok_or_else(|| super::errors::gql(AppError::NotFound("evidence")))?;
+        let url = app::evidence::download_url(state(ctx), &self.actor, &self.record, &facts).await.gql()?;
+        // The URL is handed out only once its issue is on record.
+        loaders.download_audit.load_one((self.actor.user_id, self.record.dossier_id, self.record.id)).await.map_err(|e| e.into_gql())?;
+        Ok(url)
     }
+
 }
 
 connection!(EvidenceConnection, EvidenceEdge, EvidenceNode);

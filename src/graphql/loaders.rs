@@ -60,6 +60,8 @@ pub struct Loaders {
     pub qualifications: Arc<DataLoader<QualificationsByDossier, HashMapCache>>,
     pub users: Arc<DataLoader<UsersById, HashMapCache>>,
     pub analysis: Arc<DataLoader<AnalysisByDossier, HashMapCache>>,
+    pub facts: Arc<DataLoader<FactsByDossier, HashMapCache>>,
+    pub download_audit: Arc<DataLoader<DownloadAudit, HashMapCache>>,
 }
 
 impl Loaders {
@@ -79,6 +81,8 @@ impl Loaders {
             qualifications: make(QualificationsByDossier(state.clone())),
             users: make(UsersById(state.clone())),
             analysis: make(AnalysisByDossier(state.clone())),
+            facts: make(FactsByDossier(state.clone())),
+            download_audit: Arc::new(DataLoader::with_cache(DownloadAudit(state.clone()), tokio::spawn, HashMapCache::default())),
         }
     }
 }
@@ -205,5 +209,31 @@ impl Loader<Uuid> for AnalysisByDossier {
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let dossiers = db::dossiers::by_ids(&self.0.db, keys).await?;
         Ok(analyse(&self.0, &dossiers).await?)
+    }
+}
+
+/// What the policy needs about dossiers, for field-level checks on many items at once.
+pub struct FactsByDossier(AppState);
+
+impl Loader<Uuid> for FactsByDossier {
+    type Value = crate::domain::policy::DossierFacts;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(db::dossiers::facts_many(&self.0.db, keys).await?)
+    }
+}
+
+/// Audit rows of the download URLs a request issues, written in one statement:
+/// keys are (actor, dossier, evidence).
+pub struct DownloadAudit(AppState);
+
+impl Loader<(Uuid, Uuid, Uuid)> for DownloadAudit {
+    type Value = ();
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid, Uuid), ()>, Self::Error> {
+        crate::app::evidence::audit_downloads(&self.0, keys).await?;
+        Ok(keys.iter().map(|k| (*k, ())).collect())
     }
 }
