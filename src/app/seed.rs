@@ -101,11 +101,13 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
         let mut next = None;
         if let Some(numbers) = batches.next() {
             let subjects: Vec<String> = numbers.iter().map(|&n| subject(n)).collect();
+            let t = Instant::now();
             let present: HashSet<String> = db::users::by_subjects(&state.db, &subjects)
                 .await?
                 .into_iter()
                 .map(|u| u.subject)
                 .collect();
+            eprintln!("TIMING by_subjects {:?}", t.elapsed());
             report.skipped += present.len() as u64;
             let candidates: Vec<Candidate> = numbers
                 .iter()
@@ -133,7 +135,9 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
                 None => Ok(()),
             }
         };
+        let t = Instant::now();
         let (stored, write_result) = tokio::join!(store, write);
+        eprintln!("TIMING join {:?}", t.elapsed());
         if let Err(err) = write_result {
             let batch = written.take().unwrap_or_default();
             remove_objects(state, &batch.files).await;
@@ -295,19 +299,26 @@ async fn write_batch(state: &AppState, batch: &Batch, staff: &Staff) -> anyhow::
         .flat_map(|c| c.audit.iter().cloned())
         .collect();
 
+    let t = Instant::now();
     let tx = state.db.begin().await?;
     db::users::insert_many(&tx, &users).await?;
+    eprintln!("TIMING users {:?}", t.elapsed());
     db::dossiers::insert_many(&tx, &dossiers).await?;
     db::experiences::insert_many(&tx, &experiences).await?;
     db::experiences::insert_claims(&tx, &claims).await?;
     db::experiences::insert_qualifications(&tx, &qualifications).await?;
+    eprintln!("TIMING before evidence {:?}", t.elapsed());
     db::evidence::insert_many(&tx, &batch.files).await?;
+    eprintln!("TIMING evidence {:?}", t.elapsed());
     for dossier in &dossiers {
         db::dossiers::assign(&tx, dossier.id, staff.advisor, "ADVISOR").await?;
         db::dossiers::assign(&tx, dossier.id, staff.jury, "JURY").await?;
     }
+    eprintln!("TIMING assign {:?}", t.elapsed());
     db::audit::record_many(&tx, &audit).await?;
+    eprintln!("TIMING audit {:?}", t.elapsed());
     tx.commit().await?;
+    eprintln!("TIMING commit {:?}", t.elapsed());
     Ok(())
 }
 

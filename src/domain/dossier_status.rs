@@ -67,6 +67,12 @@ impl DossierStatus {
         matches!(self, DossierStatus::Draft)
     }
 
+    /// A candidate may erase a dossier nobody has started to examine, or one they withdrew;
+    /// an admin may erase any (a GDPR request).
+    pub fn candidate_may_delete(self) -> bool {
+        matches!(self, DossierStatus::Draft | DossierStatus::Withdrawn)
+    }
+
     /// Evidence may still be added while the dossier waits for the jury.
     pub fn candidate_may_add_evidence(self) -> bool {
         matches!(self, DossierStatus::Draft | DossierStatus::Admissible)

@@ -69,6 +69,8 @@ pub enum Action {
     EditContent,
     Submit,
     Withdraw,
+    /// Erase the dossier with its files.
+    Delete,
     DownloadEvidence,
     DecideAdmissibility,
     Assign,
@@ -108,7 +110,7 @@ pub fn authorize(actor: &Actor, action: Action, dossier: &DossierFacts) -> Resul
     let granted = match action {
         Action::Read | Action::DownloadEvidence => true,
         Action::EditContent | Action::Submit => owner,
-        Action::Withdraw => owner || admin,
+        Action::Withdraw | Action::Delete => owner || admin,
         Action::DecideAdmissibility | Action::Assign | Action::ReadAuditTrail => admin,
         Action::MarkReadyForJury => admin || advisor,
         Action::ReviewClaim | Action::RecommendExemption => advisor,
@@ -137,6 +139,7 @@ fn forbidden_reason(action: Action) -> &'static str {
             "only the candidate may change or submit their dossier"
         }
         Action::Withdraw => "only the candidate or an admin may withdraw a dossier",
+        Action::Delete => "only the candidate or an admin may delete a dossier",
         Action::DecideAdmissibility => "only an admin may decide admissibility",
         Action::Assign => "only an admin may assign advisors and jury members",
         Action::ReadAuditTrail => "only an admin may read the audit trail",

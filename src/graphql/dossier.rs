@@ -527,6 +527,14 @@ impl DossierMutation {
         .await
     }
 
+    /// Erases a dossier with its files: the candidate while DRAFT or WITHDRAWN, an admin always.
+    async fn delete_dossier(&self, ctx: &Context<'_>, input: super::experience::DeleteInput) -> async_graphql::Result<super::experience::DeletePayload> {
+        let actor = actor(ctx).await.gql()?;
+        let id = parse_id(&input.id, "dossier").gql()?;
+        let (deleted, user_errors) = payload(app::dossiers::delete(state(ctx), &actor, id, input.expected_version).await)?;
+        Ok(super::experience::DeletePayload { deleted_id: deleted.map(|id| ID(id.to_string())), user_errors })
+    }
+
     /// Assigns an advisor by token subject. Admins only.
     async fn assign_advisor(
         &self,

@@ -548,6 +548,12 @@ fn rows() -> Vec<Row> {
             expected: MUTATE_CONTENT,
         },
         Row {
+            operation: "deleteDossier",
+            stage: Stage::Draft,
+            request: |w| mutation("deleteDossier", "DeleteInput", json!({ "id": w.dossier })),
+            expected: ["ok", "NOT_FOUND", "FORBIDDEN", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "ok", "UNAUTHENTICATED"],
+        },
+        Row {
             operation: "submitDossier",
             stage: Stage::Draft,
             request: |w| {

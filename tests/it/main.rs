@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod cli;
 mod dossiers;
 mod evidence;
 mod faults;
