@@ -71,6 +71,13 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of a whole list already in memory, sorted by `id` (as the database pages are).
+    pub fn of_sorted(all: Vec<T>, request: &PageRequest, id: impl Fn(&T) -> Uuid) -> Page<T> {
+        let total = all.len() as u64;
+        let rows: Vec<T> = all.into_iter().filter(|item| request.after.is_none_or(|after| id(item) > after)).take(request.fetch_limit() as usize).collect();
+        Page::from_rows(rows, request, total)
+    }
+
     pub fn from_rows(mut rows: Vec<T>, request: &PageRequest, total: u64) -> Page<T> {
         let has_next = rows.len() as u64 > request.first;
         rows.truncate(request.first as usize);

@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
@@ -146,52 +145,6 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
         .exec(db)
         .await
         .map(|_| ())
-}
-
-/// Which files to show: all of a dossier's, or those supporting a domain or a competence.
-#[derive(Clone, Debug, Default)]
-pub struct EvidenceFilter {
-    pub domain_code: Option<String>,
-    pub competence_code: Option<String>,
-}
-
-pub async fn page(
-    db: &impl ConnectionTrait,
-    dossier_id: Uuid,
-    filter: &EvidenceFilter,
-    after: Option<Uuid>,
-    limit: u64,
-) -> Result<(Vec<EvidenceRecord>, u64), DbErr> {
-    let mut base = evidence::Entity::find().filter(evidence::Column::DossierId.eq(dossier_id));
-    if let Some(code) = &filter.competence_code {
-        base = base.filter(evidence::Column::Id.in_subquery(supporting(
-            evidence_competence::Column::CompetenceCode.eq(code.clone()),
-        )));
-    }
-    if let Some(domain) = &filter.domain_code {
-        base = base.filter(evidence::Column::Id.in_subquery(supporting(
-            evidence_competence::Column::CompetenceCode.like(format!("{domain}.%")),
-        )));
-    }
-    let total = base.clone().count(db).await?;
-    let mut query = base;
-    if let Some(after) = after {
-        query = query.filter(evidence::Column::Id.gt(after));
-    }
-    let rows = query
-        .order_by_asc(evidence::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok((rows.into_iter().map(record).collect(), total))
-}
-
-fn supporting(condition: sea_orm::sea_query::SimpleExpr) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(evidence_competence::Column::EvidenceId)
-        .from(evidence_competence::Entity)
-        .and_where(condition)
-        .to_owned()
 }
 
 pub async fn of_dossiers(

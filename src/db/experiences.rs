@@ -247,33 +247,8 @@ pub async fn prior_validation(
         .map(prior_record))
 }
 
-/// A dossier's own declared prior validations plus the candidate's ledger: domains validated
-/// by an earlier jury decision in this service, which carry over to every later dossier.
-pub async fn prior_validations_for(
-    db: &impl ConnectionTrait,
-    dossier_id: Uuid,
-    candidate_id: Uuid,
-) -> Result<Vec<PriorValidationRecord>, DbErr> {
-    Ok(prior_validation::Entity::find()
-        .filter(
-            Condition::any()
-                .add(prior_validation::Column::DossierId.eq(dossier_id))
-                .add(
-                    Condition::all()
-                        .add(prior_validation::Column::CandidateId.eq(candidate_id))
-                        .add(prior_validation::Column::DossierId.is_null())
-                        .add(prior_validation::Column::DecisionDossierId.ne(dossier_id)),
-                ),
-        )
-        .order_by_asc(prior_validation::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(prior_record)
-        .collect())
-}
-
-/// [`prior_validations_for`] for many dossiers in one query.
+/// The prior validations shown on each dossier, for many dossiers in one query: its own
+/// declared ones plus the ledger of domains validated by an earlier jury of Acquis.
 pub async fn prior_validations_for_many(
     db: &impl ConnectionTrait,
     dossiers: &[(Uuid, Uuid)],

@@ -40,20 +40,16 @@ pub async fn upsert_recommendation(
         .map(|_| ())
 }
 
-pub async fn recommendations(
-    db: &impl ConnectionTrait,
-    dossier_id: Uuid,
-) -> Result<Vec<RecommendationRecord>, DbErr> {
+/// Recommendations of many dossiers in one query: (dossier id, recommendation).
+pub async fn recommendations_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Result<Vec<(Uuid, RecommendationRecord)>, DbErr> {
     Ok(exemption_recommendation::Entity::find()
-        .filter(exemption_recommendation::Column::DossierId.eq(dossier_id))
+        .filter(exemption_recommendation::Column::DossierId.is_in(dossier_ids.iter().copied()))
         .all(db)
         .await?
         .into_iter()
-        .map(|row| RecommendationRecord {
-            rule_id: row.rule_id,
-            recommend: row.recommendation == "RECOMMEND",
-            rationale: row.rationale,
-            advisor_id: row.advisor_id,
+        .map(|row| {
+            let record = RecommendationRecord { rule_id: row.rule_id, recommend: row.recommendation == "RECOMMEND", rationale: row.rationale, advisor_id: row.advisor_id };
+            (row.dossier_id, record)
         })
         .collect())
 }
@@ -88,21 +84,21 @@ pub async fn upsert_assessment(
         .map(|_| ())
 }
 
-pub async fn assessments(
-    db: &impl ConnectionTrait,
-    dossier_id: Uuid,
-) -> Result<Vec<AssessmentRecord>, DbErr> {
+pub async fn assessments(db: &impl ConnectionTrait, dossier_id: Uuid) -> Result<Vec<AssessmentRecord>, DbErr> {
+    Ok(assessments_of(db, &[dossier_id]).await?.into_iter().map(|(_, a)| a).collect())
+}
+
+/// Assessments of many dossiers in one query, by domain code: (dossier id, assessment).
+pub async fn assessments_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Result<Vec<(Uuid, AssessmentRecord)>, DbErr> {
     Ok(domain_assessment::Entity::find()
-        .filter(domain_assessment::Column::DossierId.eq(dossier_id))
+        .filter(domain_assessment::Column::DossierId.is_in(dossier_ids.iter().copied()))
         .order_by_asc(domain_assessment::Column::DomainCode)
         .all(db)
         .await?
         .into_iter()
-        .map(|row| AssessmentRecord {
-            domain_code: row.domain_code,
-            validated: row.outcome == "VALIDATED",
-            comment: row.comment,
-            assessor_id: row.assessor_id,
+        .map(|row| {
+            let record = AssessmentRecord { domain_code: row.domain_code, validated: row.outcome == "VALIDATED", comment: row.comment, assessor_id: row.assessor_id };
+            (row.dossier_id, record)
         })
         .collect())
 }
@@ -127,22 +123,21 @@ pub async fn insert_decision(
         .map(|_| ())
 }
 
-pub async fn decision(
-    db: &impl ConnectionTrait,
-    dossier_id: Uuid,
-) -> Result<Option<DecisionRecord>, DbErr> {
-    Ok(jury_decision::Entity::find_by_id(dossier_id)
-        .one(db)
+/// Decisions of many dossiers in one query: (dossier id, decision).
+pub async fn decisions_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Result<Vec<(Uuid, DecisionRecord)>, DbErr> {
+    Ok(jury_decision::Entity::find()
+        .filter(jury_decision::Column::DossierId.is_in(dossier_ids.iter().copied()))
+        .all(db)
         .await?
-        .map(|row| DecisionRecord {
-            outcome: DecisionOutcome::parse(&row.outcome).unwrap_or(DecisionOutcome::Refused),
-            validated_domain_codes: row
-                .validated_domain_codes
-                .split(',')
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            decided_on: row.decided_on,
-            comment: row.comment,
-        }))
+        .into_iter()
+        .map(|row| {
+            let record = DecisionRecord {
+                outcome: DecisionOutcome::parse(&row.outcome).unwrap_or(DecisionOutcome::Refused),
+                validated_domain_codes: row.validated_domain_codes.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+                decided_on: row.decided_on,
+                comment: row.comment,
+            };
+            (row.dossier_id, record)
+        })
+        .collect())
 }

@@ -109,14 +109,10 @@ impl DossierNode {
         after: Option<String>,
     ) -> async_graphql::Result<ExperienceConnection> {
         let page = PageRequest::parse(first, after.as_deref()).gql()?;
-        let state = state(ctx);
-        let (rows, total) =
-            db::experiences::page(&state.db, self.record.id, page.after, page.fetch_limit())
-                .await
-                .map_err(AppError::from)
-                .gql()?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let all = loaders.experiences.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
         let programme = self.programme_arc(ctx).await?;
-        let page = app::pagination::Page::from_rows(rows, &page, total);
+        let page = app::pagination::Page::of_sorted(all, &page, |e| e.id);
         prefetch_experience_children(ctx, &page.items).await?;
         Ok(ExperienceConnection::new(parts(
             page,
@@ -153,14 +149,13 @@ impl DossierNode {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<PriorValidation>> {
-        let list = db::experiences::prior_validations_for(
-            &state(ctx).db,
-            self.record.id,
-            self.record.candidate_id,
-        )
-        .await
-        .map_err(AppError::from)
-        .gql()?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let list = loaders
+            .prior_validations
+            .load_one((self.record.id, self.record.candidate_id))
+            .await
+            .map_err(|e| e.into_gql())?
+            .unwrap_or_default();
         Ok(list.into_iter().map(PriorValidation::from).collect())
     }
     /// Files of the dossier, optionally only those supporting a domain or a competence.
@@ -173,23 +168,19 @@ impl DossierNode {
         after: Option<String>,
     ) -> async_graphql::Result<EvidenceConnection> {
         let page = PageRequest::parse(first, after.as_deref()).gql()?;
-        let filter = db::evidence::EvidenceFilter {
-            domain_code: domain_code.map(|c| c.trim().to_ascii_uppercase()),
-            competence_code: competence_code.map(|c| c.trim().to_ascii_uppercase()),
-        };
-        let state = state(ctx);
-        let (rows, total) = db::evidence::page(
-            &state.db,
-            self.record.id,
-            &filter,
-            page.after,
-            page.fetch_limit(),
-        )
-        .await
-        .map_err(AppError::from)
-        .gql()?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let mut all = loaders.evidence.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
+        let competence = competence_code.map(|c| c.trim().to_ascii_uppercase());
+        let domain_prefix = domain_code.map(|c| format!("{}.", c.trim().to_ascii_uppercase()));
+        if competence.is_some() || domain_prefix.is_some() {
+            let links = loaders.links.load_many(all.iter().map(|e| e.id)).await.map_err(|e| e.into_gql())?;
+            all.retain(|e| {
+                let codes = links.get(&e.id).map(|l| l.competence_codes.as_slice()).unwrap_or_default();
+                competence.as_ref().is_none_or(|c| codes.contains(c)) && domain_prefix.as_ref().is_none_or(|d| codes.iter().any(|c| c.starts_with(d.as_str())))
+            });
+        }
         let programme = self.programme_arc(ctx).await?;
-        let page = app::pagination::Page::from_rows(rows, &page, total);
+        let page = app::pagination::Page::of_sorted(all, &page, |e| e.id);
         let ids = page.items.iter().map(|e| e.id).collect();
         super::evidence::prefetch_links(ctx, ctx.look_ahead().field("edges").field("node"), ids)
             .await?;
@@ -229,10 +220,8 @@ impl DossierNode {
     /// Dispenses and allègements the profile may justify, with the advisor's recommendations.
     async fn exemptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExemptionFlagNode>> {
         let analysis = self.analysis(ctx).await?;
-        let recommendations = db::jury::recommendations(&state(ctx).db, self.record.id)
-            .await
-            .map_err(AppError::from)
-            .gql()?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let recommendations = loaders.recommendations.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
         Ok(analysis
             .exemptions
             .flags
@@ -258,22 +247,17 @@ impl DossierNode {
         ))
     }
     async fn assessments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DomainAssessment>> {
-        let state = state(ctx);
         let programme = self.programme_arc(ctx).await?;
-        let list = db::jury::assessments(&state.db, self.record.id)
-            .await
-            .map_err(AppError::from)
-            .gql()?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let list = loaders.assessments.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
         Ok(list
             .into_iter()
             .filter_map(|a| DomainAssessment::new(&programme, a))
             .collect())
     }
     async fn decision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<JuryDecision>> {
-        let decision = db::jury::decision(&state(ctx).db, self.record.id)
-            .await
-            .map_err(AppError::from)
-            .gql()?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let decision = loaders.decisions.load_one(self.record.id).await.map_err(|e| e.into_gql())?;
         Ok(decision.map(JuryDecision::from))
     }
     /// Every mutation and evidence download on this dossier. Admins only.

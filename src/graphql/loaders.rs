@@ -61,6 +61,12 @@ pub struct Loaders {
     pub users: Arc<DataLoader<UsersById, HashMapCache>>,
     pub analysis: Arc<DataLoader<AnalysisByDossier, HashMapCache>>,
     pub facts: Arc<DataLoader<FactsByDossier, HashMapCache>>,
+    pub experiences: Arc<DataLoader<ExperiencesByDossier, HashMapCache>>,
+    pub evidence: Arc<DataLoader<EvidenceByDossier, HashMapCache>>,
+    pub prior_validations: Arc<DataLoader<PriorValidationsByDossier, HashMapCache>>,
+    pub recommendations: Arc<DataLoader<RecommendationsByDossier, HashMapCache>>,
+    pub assessments: Arc<DataLoader<AssessmentsByDossier, HashMapCache>>,
+    pub decisions: Arc<DataLoader<DecisionByDossier, HashMapCache>>,
     pub download_audit: Arc<DataLoader<DownloadAudit, HashMapCache>>,
 }
 
@@ -82,6 +88,12 @@ impl Loaders {
             users: make(UsersById(state.clone())),
             analysis: make(AnalysisByDossier(state.clone())),
             facts: make(FactsByDossier(state.clone())),
+            experiences: make(ExperiencesByDossier(state.clone())),
+            evidence: make(EvidenceByDossier(state.clone())),
+            prior_validations: Arc::new(DataLoader::with_cache(PriorValidationsByDossier(state.clone()), tokio::spawn, HashMapCache::default())),
+            recommendations: make(RecommendationsByDossier(state.clone())),
+            assessments: make(AssessmentsByDossier(state.clone())),
+            decisions: make(DecisionByDossier(state.clone())),
             download_audit: Arc::new(DataLoader::with_cache(DownloadAudit(state.clone()), tokio::spawn, HashMapCache::default())),
         }
     }
@@ -235,5 +247,87 @@ impl Loader<(Uuid, Uuid, Uuid)> for DownloadAudit {
     async fn load(&self, keys: &[(Uuid, Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid, Uuid), ()>, Self::Error> {
         crate::app::evidence::audit_downloads(&self.0, keys).await?;
         Ok(keys.iter().map(|k| (*k, ())).collect())
+    }
+}
+
+/// Groups `(owner, item)` pairs by owner, every key present.
+fn grouped<T>(keys: &[Uuid], pairs: impl IntoIterator<Item = (Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
+    let mut out: HashMap<Uuid, Vec<T>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for (owner, item) in pairs {
+        out.entry(owner).or_default().push(item);
+    }
+    out
+}
+
+/// Every experience of each dossier, in creation order; connections page them in memory, so a
+/// list of dossiers with their experiences costs one query, not one per dossier.
+pub struct ExperiencesByDossier(AppState);
+
+impl Loader<Uuid> for ExperiencesByDossier {
+    type Value = Vec<crate::db::records::ExperienceRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = db::experiences::of_dossiers(&self.0.db, keys).await?;
+        Ok(grouped(keys, rows.into_iter().map(|e| (e.dossier_id, e))))
+    }
+}
+
+/// Every file of each dossier, in upload order.
+pub struct EvidenceByDossier(AppState);
+
+impl Loader<Uuid> for EvidenceByDossier {
+    type Value = Vec<EvidenceRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = db::evidence::of_dossiers(&self.0.db, keys).await?;
+        Ok(grouped(keys, rows.into_iter().map(|e| (e.dossier_id, e))))
+    }
+}
+
+/// Prior validations shown on each dossier; keys are (dossier, candidate).
+pub struct PriorValidationsByDossier(AppState);
+
+impl Loader<(Uuid, Uuid)> for PriorValidationsByDossier {
+    type Value = Vec<crate::db::records::PriorValidationRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let mut found = db::experiences::prior_validations_for_many(&self.0.db, keys).await?;
+        Ok(keys.iter().map(|k| (*k, found.remove(&k.0).unwrap_or_default())).collect())
+    }
+}
+
+pub struct RecommendationsByDossier(AppState);
+
+impl Loader<Uuid> for RecommendationsByDossier {
+    type Value = Vec<crate::db::records::RecommendationRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(grouped(keys, db::jury::recommendations_of(&self.0.db, keys).await?))
+    }
+}
+
+pub struct AssessmentsByDossier(AppState);
+
+impl Loader<Uuid> for AssessmentsByDossier {
+    type Value = Vec<crate::db::records::AssessmentRecord>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(grouped(keys, db::jury::assessments_of(&self.0.db, keys).await?))
+    }
+}
+
+pub struct DecisionByDossier(AppState);
+
+impl Loader<Uuid> for DecisionByDossier {
+    type Value = crate::db::records::DecisionRecord;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(db::jury::decisions_of(&self.0.db, keys).await?.into_iter().collect())
     }
 }

@@ -107,3 +107,32 @@ async fn the_jury_read_costs_as_many_statements_for_100_experiences_as_for_10() 
     );
     assert!(at_10 <= 20, "the jury read takes {at_10} statements");
 }
+
+const ADMIN_LIST: &str = "{ dossiers(first: 50) { edges { node { id status candidate { subject }
+    experiences(first: 20) { totalCount edges { node { title claims { competence { code } } } } }
+    qualifications { code } priorValidations { domainCode } assessments { outcome } decision { outcome }
+    evidence(first: 20) { totalCount } eligibility { admissible } exemptions { status recommendation } } } } }";
+
+async fn statements_of_admin_list(app: &TestApp) -> (u64, usize) {
+    let admin = app.token("admin", &[Role::Admin]);
+    app.data(&admin, "{ me { id } }", json!({})).await;
+    let before = statements(app).await;
+    let data = app.data(&admin, ADMIN_LIST, json!({})).await;
+    let after = statements(app).await;
+    (after - before, data["dossiers"]["edges"].as_array().unwrap().len())
+}
+
+#[tokio::test]
+async fn a_list_of_dossiers_with_nested_fields_costs_no_more_for_more_dossiers() {
+    let app = spawn_app().await;
+    for i in 0..3 {
+        dossier_with(&app, 2, &format!("first-{i}")).await;
+    }
+    let (few, shown_few) = statements_of_admin_list(&app).await;
+    for i in 0..9 {
+        dossier_with(&app, 2, &format!("then-{i}")).await;
+    }
+    let (many, shown_many) = statements_of_admin_list(&app).await;
+    assert_eq!((shown_few, shown_many), (3, 12));
+    assert!(many <= few, "statements: {few} for 3 dossiers, {many} for 12");
+}
