@@ -23,12 +23,13 @@ use std::time::{Duration as StdDuration, Instant};
 use anyhow::Context;
 use bytes::Bytes;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use futures::stream::FuturesUnordered;
 use futures::{StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, RngCore, SeedableRng};
-use sea_orm::TransactionTrait;
+use sea_orm::{DbBackend, TransactionTrait};
 use uuid::Uuid;
 
 use super::AppState;
@@ -89,87 +90,102 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
     let started = Instant::now();
     let mut progress = Progress::new(options.dossiers);
     let mut report = SeedReport::default();
-    let batch_size = options.batch.max(1);
     // Candidates go in in the order they created their dossier, as they would have in the
     // service: ids are time-ordered (UUIDv7), so rows and indexes mostly grow at one end.
     let order = creation_order(options);
-    let mut batches = order.chunks(usize::try_from(batch_size).unwrap_or(usize::MAX));
-    // While one batch is written, the files of the next are stored: the database and the
-    // object store work at the same time.
-    let mut written: Option<Batch> = None;
+    let mut chunks = order.chunks(usize::try_from(options.batch.max(1)).unwrap_or(usize::MAX));
+    // The next batch is generated and its files stored while earlier ones are written.
+    // PostgreSQL writes two batches at once (a backend each); SQLite has a single writer.
+    let writers = match state.db.get_database_backend() {
+        DbBackend::Sqlite => 1,
+        _ => 2,
+    };
+    let mut preparing = None;
+    let mut ready: Option<Batch> = None;
+    let mut writing = FuturesUnordered::new();
     loop {
-        let mut next = None;
-        if let Some(numbers) = batches.next() {
-            let subjects: Vec<String> = numbers.iter().map(|&n| subject(n)).collect();
-            let t = Instant::now();
-            let present: HashSet<String> = db::users::by_subjects(&state.db, &subjects)
-                .await?
-                .into_iter()
-                .map(|u| u.subject)
-                .collect();
-            eprintln!("TIMING by_subjects {:?}", t.elapsed());
-            report.skipped += present.len() as u64;
-            let candidates: Vec<Candidate> = numbers
-                .iter()
-                .filter(|&&n| !present.contains(&subject(n)))
-                .map(|&n| generate(n, options, &programme, &staff))
-                .collect();
-            next = Some(Batch {
-                size: numbers.len() as u64,
-                candidates,
-                files: Vec::new(),
-            });
+        if preparing.is_none() && ready.is_none() {
+            if let Some(numbers) = chunks.next() {
+                preparing = Some(Box::pin(prepare_batch(
+                    state, numbers, options, &programme, &staff,
+                )));
+            }
         }
-        if next.is_none() && written.is_none() {
+        if writing.len() < writers {
+            if let Some(batch) = ready.take() {
+                writing.push(write_owned(state, batch, &staff));
+            }
+        }
+        if preparing.is_none() && ready.is_none() && writing.is_empty() {
             break;
         }
-        let store = async {
-            match &next {
-                Some(batch) => store_files(state, &batch.candidates).await,
-                None => Ok(Vec::new()),
+        tokio::select! {
+            prepared = async { preparing.as_mut().expect("checked").await },
+                if preparing.is_some() =>
+            {
+                preparing = None;
+                match prepared {
+                    Ok(batch) => ready = Some(batch),
+                    Err(err) => return Err(err.context("preparing a batch of dossiers")),
+                }
             }
-        };
-        let write = async {
-            match &written {
-                Some(batch) => write_batch(state, batch, &staff).await,
-                None => Ok(()),
+            Some((batch, written)) = writing.next(), if !writing.is_empty() => {
+                if let Err(err) = written {
+                    remove_objects(state, &batch.files).await;
+                    if let Some(ready) = &ready {
+                        remove_objects(state, &ready.files).await;
+                    }
+                    return Err(err.context(format!(
+                        "writing a batch of {} dossiers (the batches written before it stay)",
+                        batch.candidates.len()
+                    )));
+                }
+                report.created += batch.candidates.len() as u64;
+                report.skipped += batch.size - batch.candidates.len() as u64;
+                report.files += batch.files.len() as u64;
+                report.bytes += batch.files.iter().map(|(e, _, _)| e.size).sum::<u64>();
+                progress.advance(batch.size);
             }
-        };
-        let t = Instant::now();
-        let (stored, write_result) = tokio::join!(store, write);
-        eprintln!("TIMING join {:?}", t.elapsed());
-        if let Err(err) = write_result {
-            let batch = written.take().unwrap_or_default();
-            remove_objects(state, &batch.files).await;
-            if let Ok(files) = &stored {
-                remove_objects(state, files).await;
-            }
-            return Err(err.context(format!(
-                "writing a batch of {} dossiers (the dossiers written before it stay)",
-                batch.candidates.len()
-            )));
         }
-        if let Some(batch) = written.take() {
-            report.created += batch.candidates.len() as u64;
-            report.files += batch.files.len() as u64;
-            report.bytes += batch.files.iter().map(|(e, _, _)| e.size).sum::<u64>();
-            progress.advance(batch.size);
-        }
-        written = match next {
-            Some(batch) => Some(Batch {
-                files: stored?,
-                ..batch
-            }),
-            None => None,
-        };
     }
     progress.finish();
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
+/// Generates the candidates of `numbers` not present yet and stores their files.
+async fn prepare_batch(
+    state: &AppState,
+    numbers: &[u64],
+    options: &SeedOptions,
+    programme: &Arc<Programme>,
+    staff: &Staff,
+) -> anyhow::Result<Batch> {
+    let subjects: Vec<String> = numbers.iter().map(|&n| subject(n)).collect();
+    let present: HashSet<String> = db::users::by_subjects(&state.db, &subjects)
+        .await?
+        .into_iter()
+        .map(|u| u.subject)
+        .collect();
+    let candidates: Vec<Candidate> = numbers
+        .iter()
+        .filter(|&&n| !present.contains(&subject(n)))
+        .map(|&n| generate(n, options, programme, staff))
+        .collect();
+    let files = store_files(state, &candidates).await?;
+    Ok(Batch {
+        size: numbers.len() as u64,
+        candidates,
+        files,
+    })
+}
+
+async fn write_owned(state: &AppState, batch: Batch, staff: &Staff) -> (Batch, anyhow::Result<()>) {
+    let written = write_batch(state, &batch, staff).await;
+    (batch, written)
+}
+
 /// Candidates of one transaction (less those already present) and their stored files.
-#[derive(Default)]
 struct Batch {
     /// Candidates of the batch, those already present included.
     size: u64,
@@ -299,26 +315,19 @@ async fn write_batch(state: &AppState, batch: &Batch, staff: &Staff) -> anyhow::
         .flat_map(|c| c.audit.iter().cloned())
         .collect();
 
-    let t = Instant::now();
     let tx = state.db.begin().await?;
     db::users::insert_many(&tx, &users).await?;
-    eprintln!("TIMING users {:?}", t.elapsed());
     db::dossiers::insert_many(&tx, &dossiers).await?;
     db::experiences::insert_many(&tx, &experiences).await?;
     db::experiences::insert_claims(&tx, &claims).await?;
     db::experiences::insert_qualifications(&tx, &qualifications).await?;
-    eprintln!("TIMING before evidence {:?}", t.elapsed());
     db::evidence::insert_many(&tx, &batch.files).await?;
-    eprintln!("TIMING evidence {:?}", t.elapsed());
     for dossier in &dossiers {
         db::dossiers::assign(&tx, dossier.id, staff.advisor, "ADVISOR").await?;
         db::dossiers::assign(&tx, dossier.id, staff.jury, "JURY").await?;
     }
-    eprintln!("TIMING assign {:?}", t.elapsed());
     db::audit::record_many(&tx, &audit).await?;
-    eprintln!("TIMING audit {:?}", t.elapsed());
     tx.commit().await?;
-    eprintln!("TIMING commit {:?}", t.elapsed());
     Ok(())
 }
 

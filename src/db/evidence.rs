@@ -229,6 +229,18 @@ pub async fn links_of(
     Ok(links)
 }
 
+/// The competences each of these files supports: (evidence id, competence code), in one query.
+pub async fn competences_of(db: &impl ConnectionTrait, evidence_ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, DbErr> {
+    Ok(evidence_competence::Entity::find()
+        .filter(evidence_competence::Column::EvidenceId.is_in(evidence_ids.iter().copied()))
+        .order_by_asc(evidence_competence::Column::CompetenceCode)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.evidence_id, row.competence_code))
+        .collect())
+}
+
 /// Ids of the files linked to these experiences or qualifications: (owner id, evidence id).
 pub async fn linked_to_experiences(
     db: &impl ConnectionTrait,

@@ -63,14 +63,13 @@ impl EvidenceNode {
     /// Competences this file supports.
     async fn competences(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CompetenceNode>> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let links = loaders
-            .links
+        let codes = loaders
+            .competences
             .load_one(self.record.id)
             .await
             .map_err(|e| e.into_gql())?
             .unwrap_or_default();
-        Ok(links
-            .competence_codes
+        Ok(codes
             .iter()
             .filter_map(|code| CompetenceNode::find(&self.programme, code))
             .collect())
@@ -131,15 +130,15 @@ pub async fn prefetch_links(
     node: async_graphql::Lookahead<'_>,
     evidence_ids: Vec<uuid::Uuid>,
 ) -> async_graphql::Result<()> {
-    let wanted = ["competences", "experienceIds", "qualificationIds"]
-        .iter()
-        .any(|f| node.field(f).exists());
-    if wanted && !evidence_ids.is_empty() {
-        ctx.data_unchecked::<Loaders>()
-            .links
-            .load_many(evidence_ids)
-            .await
-            .map_err(|e| e.into_gql())?;
+    if evidence_ids.is_empty() {
+        return Ok(());
+    }
+    let loaders = ctx.data_unchecked::<Loaders>();
+    if node.field("competences").exists() {
+        loaders.competences.load_many(evidence_ids.iter().copied()).await.map_err(|e| e.into_gql())?;
+    }
+    if node.field("experienceIds").exists() || node.field("qualificationIds").exists() {
+        loaders.links.load_many(evidence_ids).await.map_err(|e| e.into_gql())?;
     }
     Ok(())
 }

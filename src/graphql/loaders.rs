@@ -62,6 +62,7 @@ pub struct Loaders {
     pub analysis: Arc<DataLoader<AnalysisByDossier, HashMapCache>>,
     pub facts: Arc<DataLoader<FactsByDossier, HashMapCache>>,
     pub experiences: Arc<DataLoader<ExperiencesByDossier, HashMapCache>>,
+    pub competences: Arc<DataLoader<CompetencesByEvidence, HashMapCache>>,
     pub evidence: Arc<DataLoader<EvidenceByDossier, HashMapCache>>,
     pub prior_validations: Arc<DataLoader<PriorValidationsByDossier, HashMapCache>>,
     pub recommendations: Arc<DataLoader<RecommendationsByDossier, HashMapCache>>,
@@ -89,6 +90,7 @@ impl Loaders {
             analysis: make(AnalysisByDossier(state.clone())),
             facts: make(FactsByDossier(state.clone())),
             experiences: make(ExperiencesByDossier(state.clone())),
+            competences: make(CompetencesByEvidence(state.clone())),
             evidence: make(EvidenceByDossier(state.clone())),
             prior_validations: Arc::new(DataLoader::with_cache(PriorValidationsByDossier(state.clone()), tokio::spawn, HashMapCache::default())),
             recommendations: make(RecommendationsByDossier(state.clone())),
@@ -329,5 +331,17 @@ impl Loader<Uuid> for DecisionByDossier {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         Ok(db::jury::decisions_of(&self.0.db, keys).await?.into_iter().collect())
+    }
+}
+
+/// Competence codes of each file: the one link most reads need, in one query.
+pub struct CompetencesByEvidence(AppState);
+
+impl Loader<Uuid> for CompetencesByEvidence {
+    type Value = Vec<String>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(grouped(keys, db::evidence::competences_of(&self.0.db, keys).await?))
     }
 }

@@ -58,8 +58,7 @@ pub fn build_schema(state: AppState) -> AcquisSchema {
     let metrics = metrics::RequestMetrics(state.metrics.clone());
     let mut builder = builder()
         .data(state)
-        .extension(async_graphql::extensions::Tracing)
-        .extension(metrics);
+                .extension(metrics);
     if !introspection {
         builder = builder.disable_introspection();
     }
