@@ -51,7 +51,7 @@ WATCHDOG_PID=$!
 
 log() { printf '== %s\n' "$*" >&2; }
 now() { date +%s.%N; }
-rate() { python3 -c "import sys; mib, s = float(sys.argv[1]), float(sys.argv[2]); print(f'{mib / s:8.1f}' if s > 0 else '     inf')" "$1" "$2"; }
+rate() { python3 -c "import sys; mib, s = float(sys.argv[1]), float(sys.argv[2]); print(f'{mib / s:.1f}' if s > 0 else 'inf')" "$1" "$2"; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # Reads a dotted path out of the JSON on stdin; fails loudly with the response.
 jget() {
@@ -129,7 +129,10 @@ gql() {
 }
 
 RESULTS=()
-record() { RESULTS+=("$(printf '%6s MiB  %-42s %8s MiB/s %8.2f s  peak RSS %5s MiB' "$1" "$2" "$3" "$4" "$5")"); }
+record() {
+  RESULTS+=("$(printf '%6s MiB  %-46s %8s MiB/s %8.2f s  peak RSS %5s MiB' "$1" "$2" "$3" "$4" "$5")")
+  if [ "$5" != - ] && [ "$5" -gt "$RUN_PEAK" ]; then RUN_PEAK=$5; fi
+}
 
 run_size() {
   local mb=$1 bytes file sha dossier resp t0 t1 secs url evidence
@@ -143,14 +146,16 @@ run_size() {
   sync
   t0=$(now); dd if=/dev/zero of="$TMP/dd.bin" bs=1M count="$mb" status=none; t1=$(now)
   secs=$(python3 -c "print($t1 - $t0)")
-  DD_RESULTS+=("$(printf '%6s MiB  dd to the page cache                         %s MiB/s %8.2f s' "$mb" "$(rate "$mb" "$secs")" "$secs")")
+  DD_RESULTS+=("$(printf '%6s MiB  %-46s %8s MiB/s %8.2f s' "$mb" "dd to the page cache" "$(rate "$mb" "$secs")" "$secs")")
   rm -f "$TMP/dd.bin"
+  sync
   t0=$(now); dd if=/dev/zero of="$TMP/dd.bin" bs=1M count="$mb" conv=fdatasync status=none; t1=$(now)
   secs=$(python3 -c "print($t1 - $t0)")
-  DD_RESULTS+=("$(printf '%6s MiB  dd with fdatasync                             %s MiB/s %8.2f s' "$mb" "$(rate "$mb" "$secs")" "$secs")")
+  DD_RESULTS+=("$(printf '%6s MiB  %-46s %8s MiB/s %8.2f s' "$mb" "dd with fdatasync" "$(rate "$mb" "$secs")" "$secs")")
   rm -f "$TMP/dd.bin"
 
   start_server "$mb"
+  RUN_PEAK=0
   IDLE_RSS+=("$mb MiB run: $(mib_of_kib "$(kib VmRSS)") MiB at start")
   TOKEN=$(ACQUIS_DATA_DIR="$TMP/data-$mb" "$BIN" token --sub "bench-candidate-$mb" --role CANDIDATE)
   dossier=$(gql '{"query":"mutation { createDossier(input:{programmeCode:\"DEIS\"}) { dossier { id } userErrors { code message } } }"}' \
@@ -211,7 +216,7 @@ run_size() {
     secs=$(python3 -c "print($t1 - $t0)")
     record "$mb" "(c) download via downloadUrl" "$(rate "$mb" "$secs")" "$secs" "$(mib_of_kib "$(kib VmHWM)")"
   fi
-  PEAKS+=("$mb MiB run: peak RSS since start $(mib_of_kib "$(kib VmHWM)") MiB (per-phase reset: $PEAK_RESET)")
+  PEAKS+=("$mb MiB run: peak RSS over the run $RUN_PEAK MiB (peak reset before each phase: $PEAK_RESET)")
   stop_server
   rm -rf "$file" "$TMP/data-$mb"
 }
@@ -220,6 +225,7 @@ DD_RESULTS=()
 IDLE_RSS=()
 PEAKS=()
 PEAK_RESET=no
+RUN_PEAK=0
 sizes=("$SMALL_MB")
 [ "$SIZE_MB" != "$SMALL_MB" ] && sizes+=("$SIZE_MB")
 for mb in "${sizes[@]}"; do run_size "$mb"; done

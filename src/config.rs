@@ -63,7 +63,10 @@ pub enum StorageConfig {
     Local(PathBuf),
     /// An S3-compatible bucket; endpoint, region and credentials come from the usual `AWS_*`
     /// variables, unless `endpoint` overrides the endpoint (tests do).
-    S3 { bucket: String, endpoint: Option<String> },
+    S3 {
+        bucket: String,
+        endpoint: Option<String>,
+    },
     /// In memory, for unit tests and throw-away runs.
     Memory,
 }
@@ -151,7 +154,11 @@ impl Config {
                 "must be at least 1",
             ));
         }
-        let request_timeout_secs: u64 = parse_or("ACQUIS_REQUEST_TIMEOUT_SECS", get("ACQUIS_REQUEST_TIMEOUT_SECS"), Some(600))?;
+        let request_timeout_secs: u64 = parse_or(
+            "ACQUIS_REQUEST_TIMEOUT_SECS",
+            get("ACQUIS_REQUEST_TIMEOUT_SECS"),
+            Some(600),
+        )?;
         let sweep_grace_secs = parse_or(
             "ACQUIS_SWEEP_GRACE_SECS",
             get("ACQUIS_SWEEP_GRACE_SECS"),
@@ -222,7 +229,10 @@ fn parse_storage_url(url: &str) -> Result<StorageConfig, ConfigError> {
                 "expected s3://bucket-name",
             ));
         }
-        return Ok(StorageConfig::S3 { bucket: bucket.to_owned(), endpoint: None });
+        return Ok(StorageConfig::S3 {
+            bucket: bucket.to_owned(),
+            endpoint: None,
+        });
     }
     if url == "memory://" || url == "memory:" {
         return Ok(StorageConfig::Memory);
@@ -325,7 +335,10 @@ mod tests {
     fn storage_urls_select_the_backend() {
         assert_eq!(
             parse_storage_url("s3://evidence").unwrap(),
-            StorageConfig::S3 { bucket: "evidence".into(), endpoint: None }
+            StorageConfig::S3 {
+                bucket: "evidence".into(),
+                endpoint: None
+            }
         );
         assert_eq!(
             parse_storage_url("file:///srv/objects").unwrap(),

@@ -44,8 +44,7 @@ impl Application {
         let schema = graphql::build_schema(state.clone());
         let router = http::router(state.clone(), schema);
         // Leftovers of interrupted uploads are removed once they are older than any request can last.
-        let grace =
-            Duration::from_secs(state.config.sweep_grace_secs);
+        let grace = Duration::from_secs(state.config.sweep_grace_secs);
         sweep::spawn_periodic(state.clone(), grace, Duration::from_secs(600));
         Ok(Application {
             listener,

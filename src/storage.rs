@@ -107,29 +107,51 @@ impl std::fmt::Debug for Storage {
 impl Storage {
     pub fn from_config(config: &StorageConfig) -> anyhow::Result<Storage> {
         match config {
-            StorageConfig::Memory => Ok(Storage { store: Arc::new(InMemory::new()), s3: None, local_root: None }),
+            StorageConfig::Memory => Ok(Storage {
+                store: Arc::new(InMemory::new()),
+                s3: None,
+                local_root: None,
+            }),
             StorageConfig::Local(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create the object directory {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("cannot create the object directory {}: {e}", dir.display())
+                })?;
                 let store = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
-                Ok(Storage { store: Arc::new(store), s3: None, local_root: Some(dir.clone()) })
+                Ok(Storage {
+                    store: Arc::new(store),
+                    s3: None,
+                    local_root: Some(dir.clone()),
+                })
             }
             StorageConfig::S3 { bucket, endpoint } => {
                 // A dead endpoint must fail a request in seconds, not after the default three
                 // minutes of retries; uploads themselves have no overall timeout.
-                let retry = RetryConfig { backoff: Default::default(), max_retries: 3, retry_timeout: Duration::from_secs(20) };
+                let retry = RetryConfig {
+                    backoff: Default::default(),
+                    max_retries: 3,
+                    retry_timeout: Duration::from_secs(20),
+                };
                 let mut builder = AmazonS3Builder::from_env()
                     .with_bucket_name(bucket)
                     .with_retry(retry)
-                    .with_client_options(ClientOptions::new().with_connect_timeout(Duration::from_secs(5)));
+                    .with_client_options(
+                        ClientOptions::new().with_connect_timeout(Duration::from_secs(5)),
+                    );
                 // Replacing the client options dropped AWS_ALLOW_HTTP: apply it again.
                 if std::env::var("AWS_ALLOW_HTTP").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
                     builder = builder.with_allow_http(true);
                 }
                 if let Some(endpoint) = endpoint {
-                    builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://"));
+                    builder = builder
+                        .with_endpoint(endpoint)
+                        .with_allow_http(endpoint.starts_with("http://"));
                 }
                 let s3 = Arc::new(builder.build()?);
-                Ok(Storage { store: s3.clone(), s3: Some(s3), local_root: None })
+                Ok(Storage {
+                    store: s3.clone(),
+                    s3: Some(s3),
+                    local_root: None,
+                })
             }
         }
     }
@@ -358,20 +380,30 @@ impl Storage {
         match tokio::time::timeout(Duration::from_secs(3), probe).await {
             Ok(Ok(_) | Err(object_store::Error::NotFound { .. })) => Ok(()),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err(object_store::Error::Generic { store: "ping", source: "the object store did not answer within 3 s".into() }),
+            Err(_) => Err(object_store::Error::Generic {
+                store: "ping",
+                source: "the object store did not answer within 3 s".into(),
+            }),
         }
     }
 
     /// Removes staging files of local multipart writes older than `cutoff` (a process killed
     /// mid-upload leaves them); other stores clean up incomplete uploads themselves (on S3, with
     /// an AbortIncompleteMultipartUpload lifecycle rule).
-    pub async fn remove_stale_staging(&self, cutoff: std::time::SystemTime) -> std::io::Result<usize> {
-        let Some(root) = self.local_root.clone() else { return Ok(0) };
+    pub async fn remove_stale_staging(
+        &self,
+        cutoff: std::time::SystemTime,
+    ) -> std::io::Result<usize> {
+        let Some(root) = self.local_root.clone() else {
+            return Ok(0);
+        };
         tokio::task::spawn_blocking(move || {
             let mut removed = 0;
             let mut pending = vec![root];
             while let Some(dir) = pending.pop() {
-                let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
                 for entry in entries.flatten() {
                     let path = entry.path();
                     let Ok(meta) = entry.metadata() else { continue };
@@ -379,8 +411,17 @@ impl Storage {
                         pending.push(path);
                         continue;
                     }
-                    let staging = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.rsplit_once('#')).is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-                    if staging && meta.modified().is_ok_and(|m| m < cutoff) && std::fs::remove_file(&path).is_ok() {
+                    let staging = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .and_then(|n| n.rsplit_once('#'))
+                        .is_some_and(|(_, n)| {
+                            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                        });
+                    if staging
+                        && meta.modified().is_ok_and(|m| m < cutoff)
+                        && std::fs::remove_file(&path).is_ok()
+                    {
                         removed += 1;
                     }
                 }

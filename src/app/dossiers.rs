@@ -185,7 +185,12 @@ pub async fn assign(
 
 /// Erases a dossier, its rows (cascading) and its objects. The audit trail keeps its history.
 #[tracing::instrument(skip_all, fields(dossier.id = %dossier_id))]
-pub async fn delete(state: &AppState, actor: &Actor, dossier_id: Uuid, expected_version: Option<i32>) -> AppResult<Uuid> {
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    dossier_id: Uuid,
+    expected_version: Option<i32>,
+) -> AppResult<Uuid> {
     let tx = state.db.begin().await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::Delete).await?;
     if !actor.has(crate::domain::policy::Role::Admin) && !dossier.status.candidate_may_delete() {
@@ -199,7 +204,10 @@ pub async fn delete(state: &AppState, actor: &Actor, dossier_id: Uuid, expected_
     db::dossiers::delete(&tx, dossier_id).await?;
     audit(&tx, actor, "dossier.deleted", dossier_id, None).await?;
     tx.commit().await?;
-    for key in keys.iter().filter_map(|k| crate::storage::ObjectKey::parse(k)) {
+    for key in keys
+        .iter()
+        .filter_map(|k| crate::storage::ObjectKey::parse(k))
+    {
         if let Err(err) = state.storage.delete(&key).await {
             tracing::warn!(error = %err, object.key = key.as_str(), "could not delete an object of a deleted dossier; the sweep will");
         }

@@ -358,15 +358,17 @@ pub async fn audit_downloads(state: &AppState, grants: &[(Uuid, Uuid, Uuid)]) ->
     let now = Utc::now();
     let events: Vec<crate::db::records::AuditRecord> = grants
         .iter()
-        .map(|&(actor_id, dossier_id, evidence_id)| crate::db::records::AuditRecord {
-            id: Uuid::now_v7(),
-            at: now,
-            actor_id: Some(actor_id),
-            action: "evidence.download_url_issued".to_owned(),
-            dossier_id: Some(dossier_id),
-            target_id: Some(evidence_id),
-            detail: None,
-        })
+        .map(
+            |&(actor_id, dossier_id, evidence_id)| crate::db::records::AuditRecord {
+                id: Uuid::now_v7(),
+                at: now,
+                actor_id: Some(actor_id),
+                action: "evidence.download_url_issued".to_owned(),
+                dossier_id: Some(dossier_id),
+                target_id: Some(evidence_id),
+                detail: None,
+            },
+        )
         .collect();
     db::audit::record_many(&state.db, &events).await?;
     Ok(())
@@ -380,7 +382,9 @@ pub async fn download_url(
     evidence: &EvidenceRecord,
     facts: &DossierFacts,
 ) -> AppResult<String> {
-    authorize(actor, Action::DownloadEvidence, facts).map_err(denial).map_err(hide_dossier("evidence"))?;
+    authorize(actor, Action::DownloadEvidence, facts)
+        .map_err(denial)
+        .map_err(hide_dossier("evidence"))?;
     let key = ObjectKey::parse(&evidence.object_key)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("evidence with a bad key")))?;
     let query = vec![

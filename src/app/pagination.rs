@@ -74,7 +74,11 @@ impl<T> Page<T> {
     /// A page of a whole list already in memory, sorted by `id` (as the database pages are).
     pub fn of_sorted(all: Vec<T>, request: &PageRequest, id: impl Fn(&T) -> Uuid) -> Page<T> {
         let total = all.len() as u64;
-        let rows: Vec<T> = all.into_iter().filter(|item| request.after.is_none_or(|after| id(item) > after)).take(request.fetch_limit() as usize).collect();
+        let rows: Vec<T> = all
+            .into_iter()
+            .filter(|item| request.after.is_none_or(|after| id(item) > after))
+            .take(request.fetch_limit() as usize)
+            .collect();
         Page::from_rows(rows, request, total)
     }
 

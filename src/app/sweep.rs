@@ -51,7 +51,10 @@ pub async fn sweep(state: &AppState, grace: Duration) -> anyhow::Result<SweepRep
             report.orphan_objects += 1;
         }
     }
-    report.orphan_objects += state.storage.remove_stale_staging(std::time::SystemTime::now() - grace).await?;
+    report.orphan_objects += state
+        .storage
+        .remove_stale_staging(std::time::SystemTime::now() - grace)
+        .await?;
     if report != SweepReport::default() {
         tracing::info!(
             sweep.expired_uploads = report.expired_uploads,

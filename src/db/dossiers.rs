@@ -83,14 +83,31 @@ pub async fn facts(
 }
 
 /// [`facts`] of many dossiers in two queries; missing dossiers are absent from the map.
-pub async fn facts_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, DossierFacts>, DbErr> {
+pub async fn facts_many(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, DossierFacts>, DbErr> {
     let dossiers = by_ids(db, ids).await?;
-    let assignments = assignment::Entity::find().filter(assignment::Column::DossierId.is_in(ids.iter().copied())).all(db).await?;
+    let assignments = assignment::Entity::find()
+        .filter(assignment::Column::DossierId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
     Ok(dossiers
         .into_iter()
         .map(|d| {
-            let ids_for = |role: &str| assignments.iter().filter(|a| a.dossier_id == d.id && a.role == role).map(|a| a.user_id).collect();
-            let facts = DossierFacts { candidate_id: d.candidate_id, status: d.status, advisor_ids: ids_for("ADVISOR"), jury_ids: ids_for("JURY") };
+            let ids_for = |role: &str| {
+                assignments
+                    .iter()
+                    .filter(|a| a.dossier_id == d.id && a.role == role)
+                    .map(|a| a.user_id)
+                    .collect()
+            };
+            let facts = DossierFacts {
+                candidate_id: d.candidate_id,
+                status: d.status,
+                advisor_ids: ids_for("ADVISOR"),
+                jury_ids: ids_for("JURY"),
+            };
             (d.id, facts)
         })
         .collect())

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -230,7 +230,10 @@ pub async fn links_of(
 }
 
 /// The competences each of these files supports: (evidence id, competence code), in one query.
-pub async fn competences_of(db: &impl ConnectionTrait, evidence_ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, DbErr> {
+pub async fn competences_of(
+    db: &impl ConnectionTrait,
+    evidence_ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>, DbErr> {
     Ok(evidence_competence::Entity::find()
         .filter(evidence_competence::Column::EvidenceId.is_in(evidence_ids.iter().copied()))
         .order_by_asc(evidence_competence::Column::CompetenceCode)

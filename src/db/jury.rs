@@ -41,14 +41,22 @@ pub async fn upsert_recommendation(
 }
 
 /// Recommendations of many dossiers in one query: (dossier id, recommendation).
-pub async fn recommendations_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Result<Vec<(Uuid, RecommendationRecord)>, DbErr> {
+pub async fn recommendations_of(
+    db: &impl ConnectionTrait,
+    dossier_ids: &[Uuid],
+) -> Result<Vec<(Uuid, RecommendationRecord)>, DbErr> {
     Ok(exemption_recommendation::Entity::find()
         .filter(exemption_recommendation::Column::DossierId.is_in(dossier_ids.iter().copied()))
         .all(db)
         .await?
         .into_iter()
         .map(|row| {
-            let record = RecommendationRecord { rule_id: row.rule_id, recommend: row.recommendation == "RECOMMEND", rationale: row.rationale, advisor_id: row.advisor_id };
+            let record = RecommendationRecord {
+                rule_id: row.rule_id,
+                recommend: row.recommendation == "RECOMMEND",
+                rationale: row.rationale,
+                advisor_id: row.advisor_id,
+            };
             (row.dossier_id, record)
         })
         .collect())
@@ -84,12 +92,22 @@ pub async fn upsert_assessment(
         .map(|_| ())
 }
 
-pub async fn assessments(db: &impl ConnectionTrait, dossier_id: Uuid) -> Result<Vec<AssessmentRecord>, DbErr> {
-    Ok(assessments_of(db, &[dossier_id]).await?.into_iter().map(|(_, a)| a).collect())
+pub async fn assessments(
+    db: &impl ConnectionTrait,
+    dossier_id: Uuid,
+) -> Result<Vec<AssessmentRecord>, DbErr> {
+    Ok(assessments_of(db, &[dossier_id])
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect())
 }
 
 /// Assessments of many dossiers in one query, by domain code: (dossier id, assessment).
-pub async fn assessments_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Result<Vec<(Uuid, AssessmentRecord)>, DbErr> {
+pub async fn assessments_of(
+    db: &impl ConnectionTrait,
+    dossier_ids: &[Uuid],
+) -> Result<Vec<(Uuid, AssessmentRecord)>, DbErr> {
     Ok(domain_assessment::Entity::find()
         .filter(domain_assessment::Column::DossierId.is_in(dossier_ids.iter().copied()))
         .order_by_asc(domain_assessment::Column::DomainCode)
@@ -97,7 +115,12 @@ pub async fn assessments_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> 
         .await?
         .into_iter()
         .map(|row| {
-            let record = AssessmentRecord { domain_code: row.domain_code, validated: row.outcome == "VALIDATED", comment: row.comment, assessor_id: row.assessor_id };
+            let record = AssessmentRecord {
+                domain_code: row.domain_code,
+                validated: row.outcome == "VALIDATED",
+                comment: row.comment,
+                assessor_id: row.assessor_id,
+            };
             (row.dossier_id, record)
         })
         .collect())
@@ -124,7 +147,10 @@ pub async fn insert_decision(
 }
 
 /// Decisions of many dossiers in one query: (dossier id, decision).
-pub async fn decisions_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Result<Vec<(Uuid, DecisionRecord)>, DbErr> {
+pub async fn decisions_of(
+    db: &impl ConnectionTrait,
+    dossier_ids: &[Uuid],
+) -> Result<Vec<(Uuid, DecisionRecord)>, DbErr> {
     Ok(jury_decision::Entity::find()
         .filter(jury_decision::Column::DossierId.is_in(dossier_ids.iter().copied()))
         .all(db)
@@ -133,7 +159,12 @@ pub async fn decisions_of(db: &impl ConnectionTrait, dossier_ids: &[Uuid]) -> Re
         .map(|row| {
             let record = DecisionRecord {
                 outcome: DecisionOutcome::parse(&row.outcome).unwrap_or(DecisionOutcome::Refused),
-                validated_domain_codes: row.validated_domain_codes.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+                validated_domain_codes: row
+                    .validated_domain_codes
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 decided_on: row.decided_on,
                 comment: row.comment,
             };

@@ -110,7 +110,12 @@ impl DossierNode {
     ) -> async_graphql::Result<ExperienceConnection> {
         let page = PageRequest::parse(first, after.as_deref()).gql()?;
         let loaders = ctx.data_unchecked::<Loaders>();
-        let all = loaders.experiences.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
+        let all = loaders
+            .experiences
+            .load_one(self.record.id)
+            .await
+            .map_err(|e| e.into_gql())?
+            .unwrap_or_default();
         let programme = self.programme_arc(ctx).await?;
         let page = app::pagination::Page::of_sorted(all, &page, |e| e.id);
         prefetch_experience_children(ctx, &page.items).await?;
@@ -169,14 +174,29 @@ impl DossierNode {
     ) -> async_graphql::Result<EvidenceConnection> {
         let page = PageRequest::parse(first, after.as_deref()).gql()?;
         let loaders = ctx.data_unchecked::<Loaders>();
-        let mut all = loaders.evidence.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
+        let mut all = loaders
+            .evidence
+            .load_one(self.record.id)
+            .await
+            .map_err(|e| e.into_gql())?
+            .unwrap_or_default();
         let competence = competence_code.map(|c| c.trim().to_ascii_uppercase());
         let domain_prefix = domain_code.map(|c| format!("{}.", c.trim().to_ascii_uppercase()));
         if competence.is_some() || domain_prefix.is_some() {
-            let links = loaders.links.load_many(all.iter().map(|e| e.id)).await.map_err(|e| e.into_gql())?;
+            let links = loaders
+                .links
+                .load_many(all.iter().map(|e| e.id))
+                .await
+                .map_err(|e| e.into_gql())?;
             all.retain(|e| {
-                let codes = links.get(&e.id).map(|l| l.competence_codes.as_slice()).unwrap_or_default();
-                competence.as_ref().is_none_or(|c| codes.contains(c)) && domain_prefix.as_ref().is_none_or(|d| codes.iter().any(|c| c.starts_with(d.as_str())))
+                let codes = links
+                    .get(&e.id)
+                    .map(|l| l.competence_codes.as_slice())
+                    .unwrap_or_default();
+                competence.as_ref().is_none_or(|c| codes.contains(c))
+                    && domain_prefix
+                        .as_ref()
+                        .is_none_or(|d| codes.iter().any(|c| c.starts_with(d.as_str())))
             });
         }
         let programme = self.programme_arc(ctx).await?;
@@ -221,7 +241,12 @@ impl DossierNode {
     async fn exemptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExemptionFlagNode>> {
         let analysis = self.analysis(ctx).await?;
         let loaders = ctx.data_unchecked::<Loaders>();
-        let recommendations = loaders.recommendations.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
+        let recommendations = loaders
+            .recommendations
+            .load_one(self.record.id)
+            .await
+            .map_err(|e| e.into_gql())?
+            .unwrap_or_default();
         Ok(analysis
             .exemptions
             .flags
@@ -249,7 +274,12 @@ impl DossierNode {
     async fn assessments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DomainAssessment>> {
         let programme = self.programme_arc(ctx).await?;
         let loaders = ctx.data_unchecked::<Loaders>();
-        let list = loaders.assessments.load_one(self.record.id).await.map_err(|e| e.into_gql())?.unwrap_or_default();
+        let list = loaders
+            .assessments
+            .load_one(self.record.id)
+            .await
+            .map_err(|e| e.into_gql())?
+            .unwrap_or_default();
         Ok(list
             .into_iter()
             .filter_map(|a| DomainAssessment::new(&programme, a))
@@ -257,7 +287,11 @@ impl DossierNode {
     }
     async fn decision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<JuryDecision>> {
         let loaders = ctx.data_unchecked::<Loaders>();
-        let decision = loaders.decisions.load_one(self.record.id).await.map_err(|e| e.into_gql())?;
+        let decision = loaders
+            .decisions
+            .load_one(self.record.id)
+            .await
+            .map_err(|e| e.into_gql())?;
         Ok(decision.map(JuryDecision::from))
     }
     /// Every mutation and evidence download on this dossier. Admins only.
@@ -512,11 +546,19 @@ impl DossierMutation {
     }
 
     /// Erases a dossier with its files: the candidate while DRAFT or WITHDRAWN, an admin always.
-    async fn delete_dossier(&self, ctx: &Context<'_>, input: super::experience::DeleteInput) -> async_graphql::Result<super::experience::DeletePayload> {
+    async fn delete_dossier(
+        &self,
+        ctx: &Context<'_>,
+        input: super::experience::DeleteInput,
+    ) -> async_graphql::Result<super::experience::DeletePayload> {
         let actor = actor(ctx).await.gql()?;
         let id = parse_id(&input.id, "dossier").gql()?;
-        let (deleted, user_errors) = payload(app::dossiers::delete(state(ctx), &actor, id, input.expected_version).await)?;
-        Ok(super::experience::DeletePayload { deleted_id: deleted.map(|id| ID(id.to_string())), user_errors })
+        let (deleted, user_errors) =
+            payload(app::dossiers::delete(state(ctx), &actor, id, input.expected_version).await)?;
+        Ok(super::experience::DeletePayload {
+            deleted_id: deleted.map(|id| ID(id.to_string())),
+            user_errors,
+        })
     }
 
     /// Assigns an advisor by token subject. Admins only.

@@ -113,12 +113,17 @@ impl EvidenceNode {
             .await
             .map_err(|e| e.into_gql())?
             .ok_or_else(|| super::errors::gql(AppError::NotFound("evidence")))?;
-        let url = app::evidence::download_url(state(ctx), &self.actor, &self.record, &facts).await.gql()?;
+        let url = app::evidence::download_url(state(ctx), &self.actor, &self.record, &facts)
+            .await
+            .gql()?;
         // The URL is handed out only once its issue is on record.
-        loaders.download_audit.load_one((self.actor.user_id, self.record.dossier_id, self.record.id)).await.map_err(|e| e.into_gql())?;
+        loaders
+            .download_audit
+            .load_one((self.actor.user_id, self.record.dossier_id, self.record.id))
+            .await
+            .map_err(|e| e.into_gql())?;
         Ok(url)
     }
-
 }
 
 connection!(EvidenceConnection, EvidenceEdge, EvidenceNode);
@@ -135,10 +140,18 @@ pub async fn prefetch_links(
     }
     let loaders = ctx.data_unchecked::<Loaders>();
     if node.field("competences").exists() {
-        loaders.competences.load_many(evidence_ids.iter().copied()).await.map_err(|e| e.into_gql())?;
+        loaders
+            .competences
+            .load_many(evidence_ids.iter().copied())
+            .await
+            .map_err(|e| e.into_gql())?;
     }
     if node.field("experienceIds").exists() || node.field("qualificationIds").exists() {
-        loaders.links.load_many(evidence_ids).await.map_err(|e| e.into_gql())?;
+        loaders
+            .links
+            .load_many(evidence_ids)
+            .await
+            .map_err(|e| e.into_gql())?;
     }
     Ok(())
 }

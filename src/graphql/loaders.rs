@@ -92,11 +92,19 @@ impl Loaders {
             experiences: make(ExperiencesByDossier(state.clone())),
             competences: make(CompetencesByEvidence(state.clone())),
             evidence: make(EvidenceByDossier(state.clone())),
-            prior_validations: Arc::new(DataLoader::with_cache(PriorValidationsByDossier(state.clone()), tokio::spawn, HashMapCache::default())),
+            prior_validations: Arc::new(DataLoader::with_cache(
+                PriorValidationsByDossier(state.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )),
             recommendations: make(RecommendationsByDossier(state.clone())),
             assessments: make(AssessmentsByDossier(state.clone())),
             decisions: make(DecisionByDossier(state.clone())),
-            download_audit: Arc::new(DataLoader::with_cache(DownloadAudit(state.clone()), tokio::spawn, HashMapCache::default())),
+            download_audit: Arc::new(DataLoader::with_cache(
+                DownloadAudit(state.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            )),
         }
     }
 }
@@ -246,7 +254,10 @@ impl Loader<(Uuid, Uuid, Uuid)> for DownloadAudit {
     type Value = ();
     type Error = LoadError;
 
-    async fn load(&self, keys: &[(Uuid, Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid, Uuid), ()>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[(Uuid, Uuid, Uuid)],
+    ) -> Result<HashMap<(Uuid, Uuid, Uuid), ()>, Self::Error> {
         crate::app::evidence::audit_downloads(&self.0, keys).await?;
         Ok(keys.iter().map(|k| (*k, ())).collect())
     }
@@ -295,9 +306,15 @@ impl Loader<(Uuid, Uuid)> for PriorValidationsByDossier {
     type Value = Vec<crate::db::records::PriorValidationRecord>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[(Uuid, Uuid)],
+    ) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
         let mut found = db::experiences::prior_validations_for_many(&self.0.db, keys).await?;
-        Ok(keys.iter().map(|k| (*k, found.remove(&k.0).unwrap_or_default())).collect())
+        Ok(keys
+            .iter()
+            .map(|k| (*k, found.remove(&k.0).unwrap_or_default()))
+            .collect())
     }
 }
 
@@ -308,7 +325,10 @@ impl Loader<Uuid> for RecommendationsByDossier {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        Ok(grouped(keys, db::jury::recommendations_of(&self.0.db, keys).await?))
+        Ok(grouped(
+            keys,
+            db::jury::recommendations_of(&self.0.db, keys).await?,
+        ))
     }
 }
 
@@ -319,7 +339,10 @@ impl Loader<Uuid> for AssessmentsByDossier {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        Ok(grouped(keys, db::jury::assessments_of(&self.0.db, keys).await?))
+        Ok(grouped(
+            keys,
+            db::jury::assessments_of(&self.0.db, keys).await?,
+        ))
     }
 }
 
@@ -330,7 +353,10 @@ impl Loader<Uuid> for DecisionByDossier {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        Ok(db::jury::decisions_of(&self.0.db, keys).await?.into_iter().collect())
+        Ok(db::jury::decisions_of(&self.0.db, keys)
+            .await?
+            .into_iter()
+            .collect())
     }
 }
 
@@ -342,6 +368,9 @@ impl Loader<Uuid> for CompetencesByEvidence {
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        Ok(grouped(keys, db::evidence::competences_of(&self.0.db, keys).await?))
+        Ok(grouped(
+            keys,
+            db::evidence::competences_of(&self.0.db, keys).await?,
+        ))
     }
 }

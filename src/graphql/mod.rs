@@ -56,9 +56,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build_schema(state: AppState) -> AcquisSchema {
     let introspection = state.config.introspection;
     let metrics = metrics::RequestMetrics(state.metrics.clone());
-    let mut builder = builder()
-        .data(state)
-                .extension(metrics);
+    let mut builder = builder().data(state).extension(metrics);
     if !introspection {
         builder = builder.disable_introspection();
     }

@@ -551,7 +551,16 @@ fn rows() -> Vec<Row> {
             operation: "deleteDossier",
             stage: Stage::Draft,
             request: |w| mutation("deleteDossier", "DeleteInput", json!({ "id": w.dossier })),
-            expected: ["ok", "NOT_FOUND", "FORBIDDEN", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "ok", "UNAUTHENTICATED"],
+            expected: [
+                "ok",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "ok",
+                "UNAUTHENTICATED",
+            ],
         },
         Row {
             operation: "submitDossier",

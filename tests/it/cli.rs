@@ -8,9 +8,13 @@ use serde_json::json;
 use crate::support::{SECRET, spawn_app};
 
 fn acquis(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let data_dir = std::env::temp_dir().join(format!("acquis-cli-{}", uuid::Uuid::new_v4().simple()));
+    let data_dir =
+        std::env::temp_dir().join(format!("acquis-cli-{}", uuid::Uuid::new_v4().simple()));
     let mut command = Command::new(env!("CARGO_BIN_EXE_acquis"));
-    command.args(args).env("ACQUIS_DATA_DIR", &data_dir).env("RUST_LOG", "off");
+    command
+        .args(args)
+        .env("ACQUIS_DATA_DIR", &data_dir)
+        .env("RUST_LOG", "off");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -36,7 +40,10 @@ fn a_bad_configuration_value_fails_with_a_line_naming_the_variable() {
 
 #[test]
 fn an_unreachable_database_fails_with_one_line() {
-    let output = acquis(&["migrate"], &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/acquis")]);
+    let output = acquis(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/acquis")],
+    );
     let line = one_clear_line(&output);
     assert!(line.contains("cannot connect to the database"), "{line}");
 }
@@ -45,15 +52,25 @@ fn an_unreachable_database_fails_with_one_line() {
 fn a_malformed_referential_is_refused_with_what_is_wrong() {
     let dir = std::env::temp_dir().join(format!("acquis-ref-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut referential: serde_json::Value = serde_json::from_str(acquis::domain::programme::DEIS_JSON).unwrap();
+    let mut referential: serde_json::Value =
+        serde_json::from_str(acquis::domain::programme::DEIS_JSON).unwrap();
     referential["domains"][1]["competences"][0]["code"] = json!("DC1.9");
     let file = dir.join("broken.json");
     std::fs::write(&file, referential.to_string()).unwrap();
     let database = format!("sqlite://{}?mode=rwc", dir.join("db.sqlite").display());
-    let output = acquis(&["import-programme", file.to_str().unwrap()], &[("DATABASE_URL", &database)]);
+    let output = acquis(
+        &["import-programme", file.to_str().unwrap()],
+        &[("DATABASE_URL", &database)],
+    );
     let line = one_clear_line(&output);
     assert!(line.contains("DC1.9"), "{line}");
-    let output = acquis(&["import-programme", dir.join("missing.json").to_str().unwrap()], &[("DATABASE_URL", &database)]);
+    let output = acquis(
+        &[
+            "import-programme",
+            dir.join("missing.json").to_str().unwrap(),
+        ],
+        &[("DATABASE_URL", &database)],
+    );
     assert!(one_clear_line(&output).contains("cannot read"));
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -62,16 +79,31 @@ fn a_malformed_referential_is_refused_with_what_is_wrong() {
 fn acquis_schema_prints_the_committed_schema() {
     let output = acquis(&["schema"], &[]);
     assert!(output.status.success());
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
     assert_eq!(String::from_utf8(output.stdout).unwrap(), committed);
 }
 
 #[tokio::test]
 async fn a_token_from_acquis_token_is_accepted_by_me() {
     let app = spawn_app().await;
-    let output = acquis(&["token", "--sub", "cli-user", "--role", "jury", "--ttl", "10m"], &[("ACQUIS_JWT_SECRET", SECRET)]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = acquis(
+        &[
+            "token", "--sub", "cli-user", "--role", "jury", "--ttl", "10m",
+        ],
+        &[("ACQUIS_JWT_SECRET", SECRET)],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
-    let me = app.data(&token, "{ me { subject roles } }", json!({})).await;
-    assert_eq!(me["me"], json!({ "subject": "cli-user", "roles": ["JURY"] }));
+    let me = app
+        .data(&token, "{ me { subject roles } }", json!({}))
+        .await;
+    assert_eq!(
+        me["me"],
+        json!({ "subject": "cli-user", "roles": ["JURY"] })
+    );
 }

@@ -428,19 +428,45 @@ async fn deleting_a_dossier_removes_its_files_and_a_submitted_one_must_be_withdr
     let app = spawn_app().await;
     let alice = app.candidate("alice");
     let (dossier, exp) = draft_with_experience(&app, &alice).await;
-    app.upload(&alice, upload_input(&dossier, Some(&exp), &["DC1.1"]), "a.pdf", pdf("a")).await;
-    app.upload(&alice, upload_input(&dossier, None, &[]), "b.pdf", pdf("b")).await;
+    app.upload(
+        &alice,
+        upload_input(&dossier, Some(&exp), &["DC1.1"]),
+        "a.pdf",
+        pdf("a"),
+    )
+    .await;
+    app.upload(&alice, upload_input(&dossier, None, &[]), "b.pdf", pdf("b"))
+        .await;
     assert_eq!(app.objects_of(&dossier).await.len(), 2);
     let submit = "mutation($input: DossierTransitionInput!) { submitDossier(input: $input) { userErrors { code } } }";
-    app.data(&alice, submit, json!({ "input": { "dossierId": dossier } })).await;
+    app.data(&alice, submit, json!({ "input": { "dossierId": dossier } }))
+        .await;
     let delete = "mutation($input: DeleteInput!) { deleteDossier(input: $input) { deletedId userErrors { code } } }";
-    let refused = app.data(&alice, delete, json!({ "input": { "id": dossier } })).await;
-    assert_eq!(refused["deleteDossier"]["userErrors"][0]["code"], "INVALID_TRANSITION");
+    let refused = app
+        .data(&alice, delete, json!({ "input": { "id": dossier } }))
+        .await;
+    assert_eq!(
+        refused["deleteDossier"]["userErrors"][0]["code"],
+        "INVALID_TRANSITION"
+    );
     let withdraw = "mutation($input: DossierTransitionInput!) { withdrawDossier(input: $input) { userErrors { code } } }";
-    app.data(&alice, withdraw, json!({ "input": { "dossierId": dossier } })).await;
-    let deleted = app.data(&alice, delete, json!({ "input": { "id": dossier } })).await;
+    app.data(
+        &alice,
+        withdraw,
+        json!({ "input": { "dossierId": dossier } }),
+    )
+    .await;
+    let deleted = app
+        .data(&alice, delete, json!({ "input": { "id": dossier } }))
+        .await;
     assert_eq!(deleted["deleteDossier"]["deletedId"], json!(dossier));
     assert!(app.objects_of(&dossier).await.is_empty());
-    let gone = app.data(&alice, "query($id: ID!) { dossier(id: $id) { id } }", json!({ "id": dossier })).await;
+    let gone = app
+        .data(
+            &alice,
+            "query($id: ID!) { dossier(id: $id) { id } }",
+            json!({ "id": dossier }),
+        )
+        .await;
     assert_eq!(gone["dossier"], json!(null));
 }

@@ -20,7 +20,11 @@ struct Process {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn command(app: &TestApp, args: &[&str], extra: &[(&str, String)]) -> Command {
@@ -48,10 +52,22 @@ fn command(app: &TestApp, args: &[&str], extra: &[(&str, String)]) -> Command {
 
 async fn start(app: &TestApp) -> Process {
     let port = free_port();
-    let child = command(app, &["serve"], &[("ACQUIS_LISTEN", format!("127.0.0.1:{port}"))]).spawn().expect("start acquis");
+    let child = command(
+        app,
+        &["serve"],
+        &[("ACQUIS_LISTEN", format!("127.0.0.1:{port}"))],
+    )
+    .spawn()
+    .expect("start acquis");
     let address = format!("http://127.0.0.1:{port}");
     for _ in 0..300 {
-        if app.client.get(format!("{address}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if app
+            .client
+            .get(format!("{address}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return Process { child, address };
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -77,7 +93,10 @@ fn multipart_body(dossier: &str, index: usize, bytes: Vec<u8>) -> (String, reqwe
         tokio::time::sleep(Duration::from_millis(15)).await;
         Ok::<_, std::io::Error>(chunk)
     });
-    (format!("multipart/form-data; boundary={boundary}"), reqwest::Body::wrap_stream(stream))
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        reqwest::Body::wrap_stream(stream),
+    )
 }
 
 async fn evidence_of(app: &TestApp, address: &str, token: &str, dossier: &str) -> Vec<Value> {
@@ -92,7 +111,12 @@ async fn evidence_of(app: &TestApp, address: &str, token: &str, dossier: &str) -
         .json()
         .await
         .unwrap();
-    response["data"]["dossier"]["evidence"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect()
+    response["data"]["dossier"]["evidence"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -101,20 +125,32 @@ async fn a_process_killed_during_twenty_uploads_leaves_only_whole_evidence_and_s
     let token = app.candidate("storm");
     let dossier = app.create_dossier(&token, None).await;
     let mut process = start(&app).await;
-    let files: Vec<Vec<u8>> = (0..20).map(|i| {
-        let mut bytes = pdf_of_size(400_000 + i * 97_000);
-        bytes[20] = i as u8;
-        bytes
-    }).collect();
+    let files: Vec<Vec<u8>> = (0..20)
+        .map(|i| {
+            let mut bytes = pdf_of_size(400_000 + i * 97_000);
+            bytes[20] = i as u8;
+            bytes
+        })
+        .collect();
     let uploads = files.iter().enumerate().map(|(index, bytes)| {
         let (content_type, body) = multipart_body(&dossier, index, bytes.clone());
-        let request = app.client.post(format!("{}/graphql", process.address)).bearer_auth(&token).header("content-type", content_type).body(body);
+        let request = app
+            .client
+            .post(format!("{}/graphql", process.address))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body);
         async move {
             tokio::time::sleep(Duration::from_millis(index as u64 * 20)).await;
             let response = request.send().await.ok()?;
             let body: Value = response.json().await.ok()?;
             let evidence = body["data"]["uploadEvidence"]["evidence"].clone();
-            evidence["id"].as_str().map(|id| (id.to_owned(), evidence["sha256"].as_str().unwrap().to_owned()))
+            evidence["id"].as_str().map(|id| {
+                (
+                    id.to_owned(),
+                    evidence["sha256"].as_str().unwrap().to_owned(),
+                )
+            })
         }
     });
     let storm = tokio::spawn(futures::future::join_all(uploads));
@@ -122,29 +158,56 @@ async fn a_process_killed_during_twenty_uploads_leaves_only_whole_evidence_and_s
     process.child.kill().expect("SIGKILL");
     process.child.wait().unwrap();
     let committed: Vec<(String, String)> = storm.await.unwrap().into_iter().flatten().collect();
-    assert!(committed.len() < 20, "the kill came too late to interrupt anything");
+    assert!(
+        committed.len() < 20,
+        "the kill came too late to interrupt anything"
+    );
 
     // Leftovers are swept (no grace: nothing else writes), then the service starts again.
-    let status = command(&app, &["sweep"], &[("ACQUIS_SWEEP_GRACE_SECS", "0".into())]).status().unwrap();
+    let status = command(&app, &["sweep"], &[("ACQUIS_SWEEP_GRACE_SECS", "0".into())])
+        .status()
+        .unwrap();
     assert!(status.success());
     let process = start(&app).await;
     let rows = evidence_of(&app, &process.address, &token, &dossier).await;
     for (id, sha) in &committed {
-        assert!(rows.iter().any(|r| r["id"] == *id && r["sha256"] == *sha), "committed upload {id} is missing after the restart");
+        assert!(
+            rows.iter().any(|r| r["id"] == *id && r["sha256"] == *sha),
+            "committed upload {id} is missing after the restart"
+        );
     }
     let expected_hashes: Vec<String> = files.iter().map(|f| sha256_hex(f)).collect();
     for row in &rows {
         assert!(expected_hashes.contains(&row["sha256"].as_str().unwrap().to_owned()));
-        let body = app.client.get(row["downloadUrl"].as_str().unwrap()).send().await.unwrap().bytes().await.unwrap();
-        assert_eq!(sha256_hex(&body), row["sha256"].as_str().unwrap(), "evidence {} does not match its object", row["id"]);
+        let body = app
+            .client
+            .get(row["downloadUrl"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(
+            sha256_hex(&body),
+            row["sha256"].as_str().unwrap(),
+            "evidence {} does not match its object",
+            row["id"]
+        );
     }
     let mut objects = app.objects_of(&dossier).await;
     objects.sort();
-    let mut owned: Vec<String> = rows.iter().map(|r| format!("evidence/{dossier}/{}", r["id"].as_str().unwrap())).collect();
+    let mut owned: Vec<String> = rows
+        .iter()
+        .map(|r| format!("evidence/{dossier}/{}", r["id"].as_str().unwrap()))
+        .collect();
     owned.sort();
     assert_eq!(objects, owned, "objects without a row were not swept");
     if let StorageConfig::Local(dir) = &app.config.storage {
-        let staging = walk(dir).into_iter().filter(|p| p.to_string_lossy().contains('#')).count();
+        let staging = walk(dir)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains('#'))
+            .count();
         assert_eq!(staging, 0, "interrupted local writes were left behind");
     }
     drop(process);
@@ -154,7 +217,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
-        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+        if path.is_dir() {
+            out.extend(walk(&path))
+        } else {
+            out.push(path)
+        }
     }
     out
 }
@@ -168,15 +235,45 @@ impl Drop for Process {
 
 #[tokio::test]
 async fn an_unreachable_object_store_fails_uploads_with_a_typed_error_and_writes_nothing() {
-    let app = spawn_app_with(|c| c.storage = StorageConfig::S3 { bucket: "unreachable".into(), endpoint: Some("http://127.0.0.1:9".into()) }).await;
+    let app = spawn_app_with(|c| {
+        c.storage = StorageConfig::S3 {
+            bucket: "unreachable".into(),
+            endpoint: Some("http://127.0.0.1:9".into()),
+        }
+    })
+    .await;
     let token = app.candidate("offline");
     let dossier = app.create_dossier(&token, None).await;
-    let response = app.upload(&token, json!({ "dossierId": dossier, "kind": "OTHER", "title": "Pièce" }), "a.pdf", pdf_of_size(200_000)).await;
-    assert_eq!(response["body"]["errors"][0]["extensions"]["code"], "STORAGE_UNAVAILABLE", "{response:#}");
-    let ready = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap();
+    let response = app
+        .upload(
+            &token,
+            json!({ "dossierId": dossier, "kind": "OTHER", "title": "Pièce" }),
+            "a.pdf",
+            pdf_of_size(200_000),
+        )
+        .await;
+    assert_eq!(
+        response["body"]["errors"][0]["extensions"]["code"], "STORAGE_UNAVAILABLE",
+        "{response:#}"
+    );
+    let ready = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 503);
-    assert_eq!(ready.json::<Value>().await.unwrap()["storage"], "unavailable");
-    let list = app.data(&token, "query($id: ID!) { dossier(id: $id) { evidence { totalCount } version } }", json!({ "id": dossier })).await;
+    assert_eq!(
+        ready.json::<Value>().await.unwrap()["storage"],
+        "unavailable"
+    );
+    let list = app
+        .data(
+            &token,
+            "query($id: ID!) { dossier(id: $id) { evidence { totalCount } version } }",
+            json!({ "id": dossier }),
+        )
+        .await;
     assert_eq!(list["dossier"]["evidence"]["totalCount"], 0);
     let _ = Storage::from_config(&app.config.storage).unwrap();
 }

@@ -119,7 +119,10 @@ async fn statements_of_admin_list(app: &TestApp) -> (u64, usize) {
     let before = statements(app).await;
     let data = app.data(&admin, ADMIN_LIST, json!({})).await;
     let after = statements(app).await;
-    (after - before, data["dossiers"]["edges"].as_array().unwrap().len())
+    (
+        after - before,
+        data["dossiers"]["edges"].as_array().unwrap().len(),
+    )
 }
 
 #[tokio::test]
@@ -134,5 +137,8 @@ async fn a_list_of_dossiers_with_nested_fields_costs_no_more_for_more_dossiers()
     }
     let (many, shown_many) = statements_of_admin_list(&app).await;
     assert_eq!((shown_few, shown_many), (3, 12));
-    assert!(many <= few, "statements: {few} for 3 dossiers, {many} for 12");
+    assert!(
+        many <= few,
+        "statements: {few} for 3 dossiers, {many} for 12"
+    );
 }

@@ -57,7 +57,10 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         ),
     };
     let storage = match std::env::var("ACQUIS_TEST_S3_BUCKET") {
-        Ok(bucket) if !bucket.is_empty() => StorageConfig::S3 { bucket, endpoint: None },
+        Ok(bucket) if !bucket.is_empty() => StorageConfig::S3 {
+            bucket,
+            endpoint: None,
+        },
         _ => StorageConfig::Local(data_dir.join("objects")),
     };
     let mut config = Config::from_lookup(|_| None).expect("default config");
