@@ -98,14 +98,20 @@ impl From<sea_orm::DbErr> for AppError {
 
 fn is_connection_error(err: &sea_orm::sqlx::Error) -> bool {
     use sea_orm::sqlx::Error;
-    matches!(
-        err,
+    match err {
         Error::Io(_)
-            | Error::PoolTimedOut
-            | Error::PoolClosed
-            | Error::Tls(_)
-            | Error::WorkerCrashed
-    )
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::Tls(_)
+        | Error::WorkerCrashed
+        | Error::Protocol(_) => true,
+        // SQLSTATE class 08 (connection exception) and 57P (the server shutting down or
+        // starting): what a pooled connection meets when the database restarts.
+        Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
 }
 
 impl From<object_store::Error> for AppError {

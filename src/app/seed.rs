@@ -93,6 +93,9 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
     // Candidates go in in the order they created their dossier, as they would have in the
     // service: ids are time-ordered (UUIDv7), so rows and indexes mostly grow at one end.
     let order = creation_order(options);
+    // Which candidates exist already, asked before any write so that no read runs beside a
+    // write transaction (on SQLite a reader can hold a writer back).
+    let present = present_candidates(state, options.dossiers).await?;
     let mut chunks = order.chunks(usize::try_from(options.batch.max(1)).unwrap_or(usize::MAX));
     // The next batch is generated and its files stored while the previous one is written.
     // One transaction at a time: SQLite has a single writer, and two at once on PostgreSQL
@@ -105,7 +108,7 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
         if preparing.is_none() && ready.is_none() {
             if let Some(numbers) = chunks.next() {
                 preparing = Some(Box::pin(prepare_batch(
-                    state, numbers, options, &programme, &staff,
+                    state, numbers, &present, options, &programme, &staff,
                 )));
             }
         }
@@ -151,23 +154,35 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
     Ok(report)
 }
 
+/// Numbers of the candidates `1..=dossiers` whose user exists already.
+async fn present_candidates(state: &AppState, dossiers: u64) -> anyhow::Result<HashSet<u64>> {
+    let mut present = HashSet::new();
+    let mut first = 1;
+    while first <= dossiers {
+        let last = first.saturating_add(999).min(dossiers);
+        let subjects: Vec<String> = (first..=last).map(subject).collect();
+        for user in db::users::by_subjects(&state.db, &subjects).await? {
+            if let Some(n) = user.subject.strip_prefix("seed-candidate-") {
+                present.extend(n.parse::<u64>().ok());
+            }
+        }
+        first = last + 1;
+    }
+    Ok(present)
+}
+
 /// Generates the candidates of `numbers` not present yet and stores their files.
 async fn prepare_batch(
     state: &AppState,
     numbers: &[u64],
+    present: &HashSet<u64>,
     options: &SeedOptions,
     programme: &Arc<Programme>,
     staff: &Staff,
 ) -> anyhow::Result<Batch> {
-    let subjects: Vec<String> = numbers.iter().map(|&n| subject(n)).collect();
-    let present: HashSet<String> = db::users::by_subjects(&state.db, &subjects)
-        .await?
-        .into_iter()
-        .map(|u| u.subject)
-        .collect();
     let candidates: Vec<Candidate> = numbers
         .iter()
-        .filter(|&&n| !present.contains(&subject(n)))
+        .filter(|n| !present.contains(n))
         .map(|&n| generate(n, options, programme, staff))
         .collect();
     let files = store_files(state, &candidates).await?;

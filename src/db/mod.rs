@@ -45,7 +45,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .min_connections(0)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Pinging every connection on every checkout costs a round trip per statement; a
+        // connection that sat idle (as after a database restart) is still checked first.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1));
     // sqlx already turns on SQLite foreign keys and a 5 s busy timeout on every connection.
     Database::connect(options)
         .await
