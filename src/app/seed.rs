@@ -105,17 +105,18 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
     let mut ready: Option<Batch> = None;
     let mut writing = FuturesUnordered::new();
     loop {
-        if preparing.is_none() && ready.is_none() {
-            if let Some(numbers) = chunks.next() {
-                preparing = Some(Box::pin(prepare_batch(
-                    state, numbers, &present, options, &programme, &staff,
-                )));
-            }
+        if preparing.is_none()
+            && ready.is_none()
+            && let Some(numbers) = chunks.next()
+        {
+            preparing = Some(Box::pin(prepare_batch(
+                state, numbers, &present, options, &programme, &staff,
+            )));
         }
-        if writing.len() < writers {
-            if let Some(batch) = ready.take() {
-                writing.push(write_owned(state, batch, &staff));
-            }
+        if writing.len() < writers
+            && let Some(batch) = ready.take()
+        {
+            writing.push(write_owned(state, batch, &staff));
         }
         if preparing.is_none() && ready.is_none() && writing.is_empty() {
             break;

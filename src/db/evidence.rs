@@ -16,30 +16,14 @@ use super::entities::{
 use super::records::{EvidenceLinks, EvidenceRecord, StagedUploadRecord};
 use crate::domain::experience::EvidenceKind;
 
-/// Inserts a fully stored file with its links.
+/// Inserts a fully stored file with its links (a new file has no links yet, so none repeat).
 pub async fn insert(
     db: &impl ConnectionTrait,
     ev: &EvidenceRecord,
     links: &EvidenceLinks,
     uploaded_by: Uuid,
 ) -> Result<(), DbErr> {
-    let row = evidence::ActiveModel {
-        id: Set(ev.id),
-        dossier_id: Set(ev.dossier_id),
-        kind: Set(ev.kind.as_str().to_owned()),
-        title: Set(ev.title.clone()),
-        file_name: Set(ev.file_name.clone()),
-        content_type: Set(ev.content_type.clone()),
-        size: Set(i64::try_from(ev.size).unwrap_or(i64::MAX)),
-        sha256: Set(ev.sha256.clone()),
-        object_key: Set(ev.object_key.clone()),
-        uploaded_by: Set(uploaded_by),
-        uploaded_at: Set(ev.uploaded_at),
-    };
-    evidence::Entity::insert(row)
-        .exec_without_returning(db)
-        .await?;
-    add_links(db, ev.id, links).await
+    insert_many(db, &[(ev.clone(), links.clone(), uploaded_by)]).await
 }
 
 /// Adds links; links that already exist are kept once.
