@@ -176,7 +176,13 @@ impl Storage {
     {
         let mut body = std::pin::pin!(body);
         let mut hasher = Sha256::new();
-        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN.min(max_bytes as usize + 1));
+        let mut head: Vec<u8> = Vec::with_capacity(
+            SNIFF_LEN.min(
+                usize::try_from(max_bytes)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1),
+            ),
+        );
         let mut pending: Option<Bytes> = None;
         let mut size: u64 = 0;
         let mut ended = false;
@@ -525,8 +531,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_local_file_is_read_back_whole_in_large_chunks() {
-        let dir = std::env::temp_dir().join(format!("acquis-storage-{}", Uuid::new_v4()));
-        let storage = Storage::from_config(&StorageConfig::Local(dir.clone())).unwrap();
+        struct TempDir(std::path::PathBuf);
+        impl Drop for TempDir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+        let dir = TempDir(std::env::temp_dir().join(format!("acquis-storage-{}", Uuid::new_v4())));
+        let storage = Storage::from_config(&StorageConfig::Local(dir.0.clone())).unwrap();
         let key = ObjectKey::evidence(Uuid::nil(), Uuid::max());
         let mut bytes = b"%PDF-1.4\n".to_vec();
         bytes.extend((0..3 * READ_CHUNK + 17).map(|i| (i % 251) as u8));
@@ -542,7 +554,6 @@ mod tests {
             .unwrap();
         let (size, stream) = storage.get_stream(&key).await.unwrap();
         let parts: Vec<Bytes> = stream.try_collect().await.unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(size, bytes.len() as u64);
         assert_eq!(parts.concat(), bytes);
         assert!(parts.len() <= 5, "{} chunks", parts.len());
