@@ -80,6 +80,11 @@ stop_pid() {
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [ "$rc" != 0 ]; then
+    for f in acquis postgraphile; do
+      [ -s "$TMP/$f.log" ] && { printf '\n-- last lines of the %s server log:\n' "$f" >&2; tail -n 25 "$TMP/$f.log" >&2; }
+    done
+  fi
   stop_pid "$DIAG_PID"
   stop_pid "$ACQ_PID"
   stop_pid "$PG_PID"
@@ -346,6 +351,13 @@ START_LOAD=$(load1)
 
 run_system() {
   local system=$1 rep=$2
+  # A server that is gone (killed, crashed, or stopped by a PostgreSQL restart) ends the run.
+  if [ "$system" = acquis ] && ! kill -0 "$ACQ_PID" 2>/dev/null; then
+    die "Acquis (pid $ACQ_PID) exited before round $rep; PostgreSQL started at $(psql_db -c 'SELECT pg_postmaster_start_time()' 2>/dev/null || echo '?')"
+  fi
+  if [ "$system" = postgraphile ] && ! kill -0 "$PG_PID" 2>/dev/null; then
+    die "PostGraphile (pid $PG_PID) exited before round $rep"
+  fi
   case $system in
     acquis)
       wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$TMP/acquis.lua" "$ACQ_URL" >/dev/null 2>&1 || true
