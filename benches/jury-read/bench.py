@@ -510,7 +510,7 @@ def report(args):
     w(f"- machine: {meta['machine']}")
     w(f"- dataset: `acquis seed --dossiers {meta['dossiers']}` (default options) in a fresh PostgreSQL database: {meta['dataset']}")
     w(f"- dossier read: `{meta['dossier_id']}` (READY_FOR_JURY, assigned to `seed-jury`): {meta['dossier_counts']}; both servers returned the same content: {meta['same_content']}")
-    w(f"- load: wrk {meta['connections']} connections, {meta['threads']} threads, {meta['duration']} s per run after a {meta['warmup']} s warm-up; pgbench {meta['connections']} clients, {meta['threads']} threads, same duration, `-M prepared`; {meta['runs']} runs each, systems back to back in each round; medians")
+    w(f"- load: wrk {meta['connections']} connections, {meta['threads']} threads, {meta['duration']} s per run after a {meta['warmup']} s warm-up (and a first {meta.get('first_warmup', 0)} s one per server); pgbench {meta['connections']} clients, {meta['threads']} threads, same duration, `-M prepared`; {meta['runs']} runs each, systems back to back in each round; medians")
     w(f"- versions: {meta['versions']}")
     w(f"- command: `{meta['command']}`")
     w("")

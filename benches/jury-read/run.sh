@@ -19,14 +19,15 @@
 #     the same experiences, claims, evidence and evidence competences;
 #  4. writes a pgbench script of the 5 SELECTs a batched implementation needs (dossier with the
 #     jury access check, experiences page, their claims, their evidence, its competences);
-#  5. waits (up to BENCH_LOAD_WAIT_SECS) for a 1-minute load below BENCH_MAX_LOAD, then runs
-#     BENCH_RUNS rounds, each once the machine is at most BENCH_MAX_BUSY_PCT busy over 5 s (at
-#     most BENCH_ROUND_WAIT_SECS of waiting); in each round every system gets a BENCH_WARMUP s warm-up and a
-#     BENCH_DURATION s measured run (wrk --latency with BENCH_CONNECTIONS connections and
-#     BENCH_THREADS threads; pgbench with as many clients), the order rotating between rounds;
-#     CPU per request comes from /proc (server process, PostgreSQL backends of the database);
-#  6. profiles Acquis (BENCH_PROFILE=0 skips): the SQL of one request (from the PostgreSQL
-#     server log, when readable) and a `perf` sample under the same load;
+#  5. waits (up to BENCH_LOAD_WAIT_SECS) for a 1-minute load below BENCH_MAX_LOAD, warms each
+#     server up for BENCH_FIRST_WARMUP s, then runs BENCH_RUNS rounds, each once the machine is
+#     at most BENCH_MAX_BUSY_PCT busy over 5 s (waiting at most BENCH_ROUND_WAIT_SECS); in each
+#     round every system gets a BENCH_WARMUP s warm-up and a BENCH_DURATION s measured run (wrk
+#     --latency with BENCH_CONNECTIONS connections and BENCH_THREADS threads; pgbench with as
+#     many clients), the order rotating between rounds; CPU per request comes from /proc (the
+#     server process, and the PostgreSQL backends of the database);
+#  6. profiles Acquis (BENCH_PROFILE=0 skips): the SQL of one request of each server (from the
+#     PostgreSQL server log, when readable) and a `perf` sample of Acquis under the same load;
 #  7. prints the table and writes it to benches/jury-read/RESULTS.md (BENCH_RESULTS overrides).
 #
 # A piece that cannot run here (npm, Node 22, PostGraphile, perf) is reported in the table and
@@ -41,6 +42,7 @@ cd "$ROOT"
 DOSSIERS=${BENCH_DOSSIERS:-300}
 DURATION=${BENCH_DURATION:-15}
 WARMUP=${BENCH_WARMUP:-3}
+FIRST_WARMUP=${BENCH_FIRST_WARMUP:-15}
 RUNS=${BENCH_RUNS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
@@ -65,6 +67,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/acquis-jury-read.XXXXXX")
 ACQ_PID="" PG_PID="" DIAG_PID="" WATCHDOG_PID="" DB_CREATED=""
 declare -a NOTES=()
 declare -A SKIPPED=()
+declare -A GONE=()
 
 log() { printf '== %s\n' "$*" >&2; }
 warn() { printf '!! %s\n' "$*" >&2; NOTES+=("$*"); }
@@ -82,7 +85,7 @@ cleanup() {
   trap - EXIT INT TERM
   if [ "$rc" != 0 ]; then
     for f in acquis postgraphile; do
-      [ -s "$TMP/$f.log" ] && { printf '\n-- last lines of the %s server log:\n' "$f" >&2; tail -n 25 "$TMP/$f.log" >&2; }
+      [ -s "$TMP/$f.log" ] && { printf '\n-- last lines of the %s server log:\n' "$f" >&2; tail -n 25 "$TMP/$f.log" | sed 's/\x1b\[[0-9;]*m//g' >&2; }
     done
   fi
   stop_pid "$DIAG_PID"
@@ -186,7 +189,7 @@ fi
 # Measure a copy: other builds may replace target/release/acquis while this runs.
 BIN_DATE=$(date -r "$BIN" '+%Y-%m-%d %H:%M')
 GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
-[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && GIT_REV="$GIT_REV + uncommitted changes"
+[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!benches/jury-read' 2>/dev/null)" ] && GIT_REV="$GIT_REV + uncommitted changes"
 cp "$BIN" "$TMP/acquis"
 BIN="$TMP/acquis"
 "$BIN" seed --help >/dev/null 2>&1 ||
@@ -351,12 +354,19 @@ START_LOAD=$(load1)
 
 run_system() {
   local system=$1 rep=$2
-  # A server that is gone (killed, crashed, or stopped by a PostgreSQL restart) ends the run.
-  if [ "$system" = acquis ] && ! kill -0 "$ACQ_PID" 2>/dev/null; then
-    die "Acquis (pid $ACQ_PID) exited before round $rep; PostgreSQL started at $(psql_db -c 'SELECT pg_postmaster_start_time()' 2>/dev/null || echo '?')"
-  fi
-  if [ "$system" = postgraphile ] && ! kill -0 "$PG_PID" 2>/dev/null; then
-    die "PostGraphile (pid $PG_PID) exited before round $rep"
+  # A server that is gone (killed, crashed...) is reported once and not measured any more; the
+  # runs it already had stay in the results.
+  local pid="" logf=""
+  case $system in
+    acquis) pid=$ACQ_PID logf="$TMP/acquis.log" ;;
+    postgraphile) pid=$PG_PID logf="$TMP/postgraphile.log" ;;
+  esac
+  if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+    if [ -z "${GONE[$system]:-}" ]; then
+      GONE[$system]=1
+      warn "$system (pid $pid) exited before round $rep, so its later runs are missing (PostgreSQL up since $(psql_db -c 'SELECT pg_postmaster_start_time()' 2>/dev/null || echo '?')); last lines of its log: $(tail -n 3 "$logf" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ' | cut -c1-600)"
+    fi
+    return 0
   fi
   case $system in
     acquis)
@@ -383,6 +393,11 @@ run_system() {
 SYSTEMS=(acquis)
 [ -n "$PG_PID" ] && SYSTEMS+=(postgraphile)
 SYSTEMS+=(pgbench)
+# A longer first warm-up: Node's JIT (and, less, PostgreSQL's caches) keep getting faster for
+# well over the short per-run warm-up; without it the first round favours whoever ran last.
+log "first warm-up: ${FIRST_WARMUP}s per server"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${FIRST_WARMUP}s" -s "$TMP/acquis.lua" "$ACQ_URL" >/dev/null 2>&1 || true
+[ -n "$PG_PID" ] && { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${FIRST_WARMUP}s" -s "$TMP/postgraphile.lua" "$PG_URL" >/dev/null 2>&1 || true; }
 for rep in $(seq "$RUNS"); do
   # The load average remembers the previous round; what others run now shows in /proc/stat.
   if busy=$(bench quiet --max-busy "$MAX_BUSY" --window 5 --timeout "$ROUND_WAIT_SECS"); then
@@ -400,7 +415,9 @@ done
 PROFILE_MD="$TMP/profile.md"
 PG_STATEMENTS=""
 : >"$PROFILE_MD"
-if [ "$PROFILE" = 1 ]; then
+if [ "$PROFILE" = 1 ] && ! kill -0 "$ACQ_PID" 2>/dev/null; then
+  warn "no Acquis profile: the server is gone"
+elif [ "$PROFILE" = 1 ]; then
   log "profiling Acquis"
   {
     echo "## Acquis profile"
@@ -484,7 +501,7 @@ VERSIONS+="$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2); $(pgbench --vers
 MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); shared: 1-minute load $START_LOAD when measuring began"
 export META_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')" META_MACHINE="$MACHINE" META_DOSSIERS="$DOSSIERS" \
   META_DATASET="$DATASET" META_DOSSIER_ID="$DOSSIER_ID" META_COUNTS="$COUNTS" META_SAME="$SAME_CONTENT" \
-  META_CONNECTIONS="$CONNECTIONS" META_THREADS="$THREADS" META_DURATION="$DURATION" META_WARMUP="$WARMUP" \
+  META_CONNECTIONS="$CONNECTIONS" META_THREADS="$THREADS" META_DURATION="$DURATION" META_WARMUP="$WARMUP" META_FIRST_WARMUP="$FIRST_WARMUP" \
   META_RUNS="$RUNS" META_VERSIONS="$VERSIONS" META_COMMAND="$COMMAND" META_NOTES="$notes_json" \
   META_SKIPPED="$skipped_json" META_PROFILE="$PROFILE_MD" META_PG_STATEMENTS="$PG_STATEMENTS"
 python3 - "$TMP/meta.json" <<'PY'
@@ -494,7 +511,7 @@ json.dump({
     "date": e["META_DATE"], "machine": e["META_MACHINE"], "dossiers": int(e["META_DOSSIERS"]),
     "dataset": e["META_DATASET"], "dossier_id": e["META_DOSSIER_ID"], "dossier_counts": e["META_COUNTS"],
     "same_content": e["META_SAME"], "connections": int(e["META_CONNECTIONS"]), "threads": int(e["META_THREADS"]),
-    "duration": int(e["META_DURATION"]), "warmup": int(e["META_WARMUP"]), "runs": int(e["META_RUNS"]),
+    "duration": int(e["META_DURATION"]), "warmup": int(e["META_WARMUP"]), "first_warmup": int(e["META_FIRST_WARMUP"]), "runs": int(e["META_RUNS"]),
     "versions": e["META_VERSIONS"], "command": e["META_COMMAND"],
     "postgraphile_statements": e["META_PG_STATEMENTS"] or None, "pgbench_statements": 5,
     "notes": json.loads(e["META_NOTES"]), "skipped": json.loads(e["META_SKIPPED"]),
