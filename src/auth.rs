@@ -69,7 +69,8 @@ impl Authenticator {
         }
     }
 
-    pub async fn authenticate(&self, token: &str) -> Result<Identity, AuthError> {
+    /// The identity a valid token carries, and the time (Unix seconds) it stops being valid.
+    pub async fn authenticate(&self, token: &str) -> Result<(Identity, i64), AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Malformed)?;
         let key = match header.alg {
             Algorithm::HS256 => DecodingKey::from_secret(
@@ -113,11 +114,19 @@ impl Authenticator {
             .iter()
             .find_map(|k| claims.get(*k).and_then(|v| v.as_str()))
             .map(str::to_owned);
-        Ok(Identity {
-            subject: subject.to_owned(),
-            roles,
-            display_name,
-        })
+        let expires_at = claims
+            .get("exp")
+            .and_then(serde_json::Value::as_f64)
+            .map(|exp| exp as i64)
+            .ok_or(AuthError::Malformed)?;
+        Ok((
+            Identity {
+                subject: subject.to_owned(),
+                roles,
+                display_name,
+            },
+            expires_at,
+        ))
     }
 
     fn roles_in<'a>(&self, claims: &'a serde_json::Value) -> impl Iterator<Item = &'a str> {

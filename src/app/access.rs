@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+use crate::db::dossier_tree::{DossierTree, TreeRequest};
 use crate::db::records::DossierRecord;
 use crate::db::{self};
 use crate::domain::policy::{Action, Actor, Denial, DossierFacts, authorize};
@@ -19,6 +20,21 @@ pub async fn dossier_for(
         .ok_or(AppError::NotFound("dossier"))?;
     authorize(actor, action, &facts).map_err(denial)?;
     Ok((dossier, facts))
+}
+
+/// [`dossier_for`] with `Action::Read`, reading in the same statement what `request` asks for
+/// below the dossier; nothing of it leaves here unless the actor may read the dossier.
+pub async fn dossier_tree_for(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    dossier_id: Uuid,
+    request: &TreeRequest,
+) -> AppResult<DossierTree> {
+    let tree = db::dossier_tree::read(db, dossier_id, request)
+        .await?
+        .ok_or(AppError::NotFound("dossier"))?;
+    authorize(actor, Action::Read, &tree.facts).map_err(denial)?;
+    Ok(tree)
 }
 
 pub fn denial(denial: Denial) -> AppError {

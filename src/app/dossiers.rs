@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
-use super::access::{denial, dossier_for};
+use super::access::{denial, dossier_for, dossier_tree_for};
 use super::pagination::{Page, PageRequest};
 use super::{AppState, today};
 use crate::db::audit::AuditEntry;
+use crate::db::dossier_tree::{DossierTree, TreeRequest};
 use crate::db::records::DossierRecord;
 use crate::db::{self};
 use crate::domain::dossier_status::{DossierStatus, Transition};
@@ -58,6 +59,16 @@ pub async fn create(
 /// A dossier the actor may read; anything else is `NotFound`.
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> AppResult<DossierRecord> {
     Ok(dossier_for(&state.db, actor, id, Action::Read).await?.0)
+}
+
+/// [`get`] with what `request` asks for below the dossier, read in the same statement.
+pub async fn read(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    request: &TreeRequest,
+) -> AppResult<DossierTree> {
+    dossier_tree_for(&state.db, actor, id, request).await
 }
 
 pub async fn list(

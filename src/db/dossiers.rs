@@ -54,32 +54,14 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Dossi
         .collect())
 }
 
-/// A dossier with the assignments the policy needs.
+/// A dossier with the assignments the policy needs, in one statement.
 pub async fn facts(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<(DossierRecord, DossierFacts)>, DbErr> {
-    let Some(dossier) = get(db, id).await? else {
-        return Ok(None);
-    };
-    let assignments = assignment::Entity::find()
-        .filter(assignment::Column::DossierId.eq(id))
-        .all(db)
-        .await?;
-    let ids_for = |role: &str| {
-        assignments
-            .iter()
-            .filter(|a| a.role == role)
-            .map(|a| a.user_id)
-            .collect()
-    };
-    let facts = DossierFacts {
-        candidate_id: dossier.candidate_id,
-        status: dossier.status,
-        advisor_ids: ids_for("ADVISOR"),
-        jury_ids: ids_for("JURY"),
-    };
-    Ok(Some((dossier, facts)))
+    let tree =
+        super::dossier_tree::read(db, id, &super::dossier_tree::TreeRequest::default()).await?;
+    Ok(tree.map(|t| (t.dossier, t.facts)))
 }
 
 /// [`facts`] of many dossiers in two queries; missing dossiers are absent from the map.

@@ -2,6 +2,7 @@
 //! It hands out plain records (`db::records`) and keeps rows and API types apart.
 
 pub mod audit;
+pub mod dossier_tree;
 pub mod dossiers;
 pub mod entities;
 pub mod evidence;

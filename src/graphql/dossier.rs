@@ -22,6 +22,7 @@ use crate::app::access::parse_id;
 use crate::app::pagination::PageRequest;
 use crate::app::rules::Analysis;
 use crate::app::{self};
+use crate::db::dossier_tree::{ExperiencePage, TreeRequest};
 use crate::db::records::DossierRecord;
 use crate::db::{self};
 use crate::domain::dossier_status::Transition;
@@ -357,6 +358,56 @@ async fn prefetch_experience_children(
     Ok(())
 }
 
+/// What the selection below a `dossier` field asks for that can be read together with the
+/// dossier: its experiences and the children of the page shown. A selection the read cannot
+/// serve whole (the field twice, invalid page arguments) reads the dossier alone and leaves the
+/// rest to the loaders.
+fn tree_request(ctx: &Context<'_>) -> TreeRequest {
+    let experiences = ctx.look_ahead().field("experiences");
+    let fields = experiences.selection_fields();
+    let [field] = fields.as_slice() else {
+        return TreeRequest::default();
+    };
+    let Ok(arguments) = field.arguments() else {
+        return TreeRequest::default();
+    };
+    let argument = |name: &str| {
+        arguments
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v)
+    };
+    let first = match argument("first") {
+        None | Some(async_graphql::Value::Null) => None,
+        Some(async_graphql::Value::Number(n)) => {
+            match n.as_i64().and_then(|n| i32::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => return TreeRequest::default(),
+            }
+        }
+        Some(_) => return TreeRequest::default(),
+    };
+    let after = match argument("after") {
+        None | Some(async_graphql::Value::Null) => None,
+        Some(async_graphql::Value::String(s)) => Some(s.as_str()),
+        Some(_) => return TreeRequest::default(),
+    };
+    let Ok(page) = PageRequest::parse(first, after) else {
+        return TreeRequest::default();
+    };
+    let node = experiences.field("edges").field("node");
+    let evidence = node.field("evidence");
+    TreeRequest {
+        experiences: Some(ExperiencePage {
+            after: page.after,
+            limit: page.fetch_limit(),
+            claims: node.field("claims").exists(),
+            evidence: evidence.exists(),
+            evidence_competences: evidence.field("competences").exists(),
+        }),
+    }
+}
+
 connection!(DossierConnection, DossierEdge, DossierNode);
 connection!(ExperienceConnection, ExperienceEdge, ExperienceNode);
 
@@ -375,8 +426,18 @@ impl DossierQuery {
         let Ok(id) = parse_id(&id, "dossier") else {
             return Ok(None);
         };
-        match app::dossiers::get(state(ctx), &actor, id).await {
-            Ok(record) => Ok(Some(DossierNode { record, actor })),
+        let request = tree_request(ctx);
+        match app::dossiers::read(state(ctx), &actor, id, &request).await {
+            Ok(tree) => {
+                if let Some(read) = tree.experiences {
+                    let loaders = ctx.data_unchecked::<Loaders>();
+                    loaders.prime(tree.dossier.id, read).await;
+                }
+                Ok(Some(DossierNode {
+                    record: tree.dossier,
+                    actor,
+                }))
+            }
             Err(AppError::NotFound(_)) => Ok(None),
             Err(err) => Err(super::errors::gql(err)),
         }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::app::rules::{Analysis, analyse};
+use crate::db::dossier_tree::ExperiencesRead;
 use crate::db::records::{
     ClaimRecord, EvidenceLinks, EvidenceRecord, QualificationRecord, UserRecord,
 };
@@ -105,6 +106,23 @@ impl Loaders {
                 tokio::spawn,
                 HashMapCache::default(),
             )),
+        }
+    }
+}
+
+impl Loaders {
+    /// Puts what a dossier read brought along into the request's cache, so that the fields
+    /// below the dossier find it there instead of querying again.
+    pub async fn prime(&self, dossier_id: Uuid, read: ExperiencesRead) {
+        self.experiences.feed_one(dossier_id, read.all).await;
+        if let Some(claims) = read.claims {
+            self.claims.feed_many(claims).await;
+        }
+        if let Some(evidence) = read.evidence {
+            self.evidence_by_experience.feed_many(evidence).await;
+        }
+        if let Some(codes) = read.evidence_competences {
+            self.competences.feed_many(codes).await;
         }
     }
 }

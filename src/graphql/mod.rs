@@ -4,14 +4,15 @@
 pub mod analysis;
 pub mod connection;
 pub mod context;
+pub mod documents;
 pub mod dossier;
 pub mod enums;
 pub mod errors;
 pub mod evidence;
+pub mod execution;
 pub mod experience;
 pub mod jury;
 pub mod loaders;
-pub mod metrics;
 pub mod referential;
 pub mod scalars;
 pub mod uploads;
@@ -55,8 +56,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// The schema served by the application.
 pub fn build_schema(state: AppState) -> AcquisSchema {
     let introspection = state.config.introspection;
-    let metrics = metrics::RequestMetrics(state.metrics.clone());
-    let mut builder = builder().data(state).extension(metrics);
+    let mut builder = builder().data(state);
     if !introspection {
         builder = builder.disable_introspection();
     }

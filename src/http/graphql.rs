@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use super::HttpState;
 use crate::graphql::context::RequestAuth;
+use crate::graphql::execution::{self, failed_before_execution};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::uploads::{UploadStreams, contains_placeholder};
 
@@ -444,7 +445,8 @@ async fn execute(
     if let Some(files) = files {
         batch = batch.data(files);
     }
-    let response = state.schema.execute_batch(batch).await;
+    let response =
+        execution::execute_batch(&state.schema, &state.documents, &state.app.metrics, batch).await;
     let status = status_of(&response, media);
     let body = match response_body(&response) {
         Ok(body) => body,
@@ -468,34 +470,47 @@ fn status_of(response: &BatchResponse, media: &str) -> StatusCode {
     }
 }
 
-/// Errors raised while executing carry the path of their field; the ones raised before
-/// execution (document, validation, limits, variable coercion) have none and leave no data.
-fn failed_before_execution(response: &async_graphql::Response) -> bool {
-    response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty())
-}
-
 /// The JSON body; a result that failed before execution has no `data` entry at all, as the
 /// GraphQL spec asks (async-graphql would write `"data": null`).
 fn response_body(response: &BatchResponse) -> serde_json::Result<Vec<u8>> {
-    let value = match response {
-        BatchResponse::Single(r) => result_json(r)?,
+    let mut body = Vec::with_capacity(4096);
+    match response {
+        BatchResponse::Single(r) => write_result(&mut body, r)?,
         BatchResponse::Batch(list) => {
-            Value::Array(list.iter().map(result_json).collect::<Result<_, _>>()?)
+            body.push(b'[');
+            for (i, r) in list.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                write_result(&mut body, r)?;
+            }
+            body.push(b']');
         }
-    };
-    serde_json::to_vec(&value)
+    }
+    Ok(body)
 }
 
-fn result_json(response: &async_graphql::Response) -> serde_json::Result<Value> {
-    let mut value = serde_json::to_value(response)?;
-    if failed_before_execution(response)
-        && let Value::Object(entries) = &mut value
-    {
-        entries.remove("data");
+/// Serialises straight from the response, without an intermediate JSON tree.
+fn write_result(body: &mut Vec<u8>, response: &async_graphql::Response) -> serde_json::Result<()> {
+    if failed_before_execution(response) {
+        serde_json::to_writer(
+            body,
+            &Refused {
+                errors: &response.errors,
+                extensions: &response.extensions,
+            },
+        )
+    } else {
+        serde_json::to_writer(body, response)
     }
-    Ok(value)
+}
+
+/// A result without `data`, with what async-graphql would write besides.
+#[derive(serde::Serialize)]
+struct Refused<'a> {
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

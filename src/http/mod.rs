@@ -6,6 +6,7 @@ mod graphql;
 mod health;
 mod multipart;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,18 +18,24 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use crate::app::AppState;
 use crate::graphql::AcquisSchema;
+use crate::graphql::documents::DocumentCache;
 
 /// Shared by the handlers.
 #[derive(Clone)]
 pub struct HttpState {
     pub app: AppState,
     pub schema: AcquisSchema,
+    pub documents: Arc<DocumentCache>,
 }
 
 pub fn router(app: AppState, schema: AcquisSchema) -> Router {
     let graphiql = app.config.graphiql;
     let timeout = Duration::from_secs(app.config.request_timeout_secs);
-    let state = HttpState { app, schema };
+    let state = HttpState {
+        app,
+        schema,
+        documents: Arc::new(DocumentCache::default()),
+    };
     let mut router = Router::new()
         .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/healthz", get(health::healthz))

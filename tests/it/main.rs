@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod cli;
+mod dossier_read;
 mod dossiers;
 mod evidence;
 mod faults;

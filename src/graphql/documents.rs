@@ -1,0 +1,53 @@
+//! Parsed documents of recent queries, so that a client sending the same query text again (as
+//! every front-end does) skips the parser. Validation still runs on every request: it depends
+//! on the variables, and its limits must hold whatever the cache holds.
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+use async_graphql::parser::parse_query;
+use async_graphql::parser::types::ExecutableDocument;
+use lru::LruCache;
+
+/// Distinct query texts kept; a front-end has a few dozen.
+const ENTRIES: usize = 512;
+/// Longer texts are parsed every time: a cache of large documents would hold memory for what
+/// are mostly one-off queries (GraphiQL explorations, introspection).
+const MAX_QUERY_BYTES: usize = 16 * 1024;
+
+pub struct DocumentCache {
+    entries: Mutex<LruCache<String, ExecutableDocument>>,
+}
+
+impl Default for DocumentCache {
+    fn default() -> Self {
+        DocumentCache {
+            entries: Mutex::new(LruCache::new(
+                NonZeroUsize::new(ENTRIES).expect("a positive capacity"),
+            )),
+        }
+    }
+}
+
+impl DocumentCache {
+    /// Gives the request its parsed document when the text was seen before, and parses and
+    /// keeps it otherwise. A text that does not parse is left to the executor, which reports
+    /// the error the usual way.
+    pub fn prepare(&self, request: &mut async_graphql::Request) {
+        if request.query.len() > MAX_QUERY_BYTES {
+            return;
+        }
+        if let Some(document) = self.lock().get(&request.query).cloned() {
+            request.set_parsed_query(document);
+            return;
+        }
+        if let Ok(document) = parse_query(&request.query) {
+            self.lock().put(request.query.clone(), document.clone());
+            request.set_parsed_query(document);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
