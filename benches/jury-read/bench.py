@@ -4,6 +4,7 @@
   bench.py pg-query INTROSPECTION.json          the PostGraphile query, from its introspection
   bench.py shape acquis|postgraphile RESP.json  what a response holds (ids and counts), as JSON
   bench.py compare A_SHAPE.json B_SHAPE.json    exit 1 (and say why) when they differ
+  bench.py wrk-script OUT.lua BODY.json [TOKEN] a wrk script POSTing the body, counting bad answers
   bench.py measure --out RUN.json ... -- CMD    one measured load run (wrk or pgbench)
   bench.py quiet --max-busy PCT --window S --timeout S   wait until the machine is idle enough
   bench.py perf-summary PERF.txt                 `perf report -t '|'` output grouped, as Markdown
@@ -161,6 +162,42 @@ def compare(a_path, b_path):
         sys.exit(1)
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in a["counts"].items())
     print(f"the same content: {counts} (same ids, titles, claims and codes; response bytes {a['bytes']} vs {b['bytes']})")
+
+
+# --------------------------------------------------------------------------------------------
+# The wrk script: POSTs one body, counts bad answers (non-200, or a GraphQL `errors` member) and
+# prints one machine-readable line at the end, which `measure` reads.
+
+WRK_TAIL = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local b = 0
+  for _, t in ipairs(threads) do b = b + (t:get("bad") or 0) end
+  io.write(string.format("JRB requests=%d duration_us=%d p50_us=%d p99_us=%d bad=%d connect=%d read=%d write=%d timeout=%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), b,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
+end
+"""
+
+
+def wrk_script(out, body_path, token=None):
+    body = open(body_path).read().strip()
+    if "]==]" in body:
+        sys.exit("wrk-script: the body cannot be quoted as a Lua long string")
+    lines = [
+        'wrk.method = "POST"',
+        'wrk.headers["Content-Type"] = "application/json"',
+        'wrk.headers["Accept"] = "application/json"',
+    ]
+    if token:
+        lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+    lines.append(f"wrk.body = [==[{body}]==]")
+    open(out, "w").write("\n".join(lines) + "\n" + WRK_TAIL)
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,6 +631,8 @@ def main():
         json.dump(shape(sys.argv[2], sys.argv[3]), sys.stdout)
     elif cmd == "compare":
         compare(sys.argv[2], sys.argv[3])
+    elif cmd == "wrk-script":
+        wrk_script(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     elif cmd == "measure":
         argv = sys.argv[2:]
         split = argv.index("--")

@@ -130,33 +130,9 @@ wait_for() {
   return 1
 }
 graphql_body() { python3 -c 'import json, sys; print(json.dumps({"query": sys.argv[1], "variables": {"id": sys.argv[2]}}))' "$1" "$2"; }
-# wrk_script FILE BODY_FILE [TOKEN]: a wrk Lua script that POSTs the body and counts bad answers
+# wrk_script FILE BODY_FILE [TOKEN]: a wrk Lua script that POSTs the body, counts bad answers
 # (non-200, or a GraphQL `errors` member) and prints one machine-readable line at the end.
-wrk_script() {
-  local file=$1 body=$2 token=${3:-}
-  {
-    echo 'wrk.method = "POST"'
-    echo 'wrk.headers["Content-Type"] = "application/json"'
-    echo 'wrk.headers["Accept"] = "application/json"'
-    [ -n "$token" ] && echo "wrk.headers[\"Authorization\"] = \"Bearer $token\""
-    printf 'wrk.body = [==[%s]==]\n' "$(cat "$body")"
-    cat <<'LUA'
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
-function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then bad = bad + 1 end
-end
-function done(summary, latency, requests)
-  local b = 0
-  for _, t in ipairs(threads) do b = b + (t:get("bad") or 0) end
-  io.write(string.format("JRB requests=%d duration_us=%d p50_us=%d p99_us=%d bad=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), b,
-    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
-end
-LUA
-  } >"$file"
-}
+wrk_script() { bench wrk-script "$@"; }
 
 # ------------------------------------------------------------------------------------------
 log "checking tools"
