@@ -65,7 +65,7 @@ impl MigrationTrait for Migration {
     }
 }
 
-fn statements(
+pub fn statements(
     manager: &SchemaManager,
     postgres: &'static [&'static str],
     sqlite: &'static [&'static str],
@@ -76,7 +76,7 @@ fn statements(
     }
 }
 
-async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+pub async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
     let db = manager.get_connection();
     for statement in statements {
         db.execute_unprepared(statement).await?;

@@ -9,6 +9,7 @@ mod m20261129_000003_evidence;
 mod m20261129_000004_review_and_jury;
 mod m20261129_000005_full_text_search;
 mod m20261202_000006_link_indexes;
+mod m20261202_000007_stored_search_vectors;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_review_and_jury::Migration),
             Box::new(m20261129_000005_full_text_search::Migration),
             Box::new(m20261202_000006_link_indexes::Migration),
+            Box::new(m20261202_000007_stored_search_vectors::Migration),
         ]
     }
 }

@@ -77,46 +77,31 @@ fn text_condition(backend: DbBackend, text: &str) -> Option<Condition> {
             if words.is_empty() {
                 return None;
             }
-            let tsquery = "plainto_tsquery('french', $1)";
-            let own = Expr::cust_with_values(
-                format!(
-                    "to_tsvector('french', \"evidence\".\"title\" || ' ' || \"evidence\".\"file_name\") @@ {tsquery}"
-                ),
-                [words.clone()],
+            // One arm per source, each served by the GIN index of its stored vector: an OR of
+            // the three made PostgreSQL scan the evidence table.
+            let matching = Expr::cust_with_values(
+                "\"evidence\".\"id\" IN (\
+                 SELECT v.id FROM evidence v WHERE v.search_vector @@ plainto_tsquery('french', $1) \
+                 UNION ALL SELECT ee.evidence_id FROM evidence_experience ee JOIN experience x ON x.id = ee.experience_id \
+                 WHERE x.search_vector @@ plainto_tsquery('french', $2) \
+                 UNION ALL SELECT ee.evidence_id FROM evidence_experience ee JOIN competence_claim c ON c.experience_id = ee.experience_id \
+                 WHERE c.search_vector @@ plainto_tsquery('french', $3))",
+                [words.clone(), words.clone(), words],
             );
-            let experiences = Expr::cust_with_values(
-                format!(
-                    "\"evidence\".\"id\" IN (SELECT ee.evidence_id FROM evidence_experience ee JOIN experience x ON x.id = ee.experience_id \
-                     WHERE to_tsvector('french', x.title || ' ' || coalesce(x.description, '')) @@ {tsquery})"
-                ),
-                [words.clone()],
-            );
-            let claims = Expr::cust_with_values(
-                format!(
-                    "\"evidence\".\"id\" IN (SELECT ee.evidence_id FROM evidence_experience ee JOIN competence_claim c ON c.experience_id = ee.experience_id \
-                     WHERE to_tsvector('french', coalesce(c.justification, '')) @@ {tsquery})"
-                ),
-                [words],
-            );
-            Some(Condition::any().add(own).add(experiences).add(claims))
+            Some(Condition::all().add(matching))
         }
         _ => {
             let fts = search_terms::fts5_query(text)?;
-            let own = Expr::cust_with_values(
-                "\"evidence\".\"id\" IN (SELECT evidence_id FROM evidence_fts WHERE evidence_fts MATCH ?)",
-                [fts.clone()],
-            );
-            let experiences = Expr::cust_with_values(
-                "\"evidence\".\"id\" IN (SELECT ee.evidence_id FROM evidence_experience ee WHERE ee.experience_id IN \
-                 (SELECT experience_id FROM experience_fts WHERE experience_fts MATCH ?))",
-                [fts.clone()],
-            );
-            let claims = Expr::cust_with_values(
-                "\"evidence\".\"id\" IN (SELECT ee.evidence_id FROM evidence_experience ee WHERE ee.experience_id IN \
+            let matching = Expr::cust_with_values(
+                "\"evidence\".\"id\" IN (\
+                 SELECT evidence_id FROM evidence_fts WHERE evidence_fts MATCH ? \
+                 UNION ALL SELECT ee.evidence_id FROM evidence_experience ee WHERE ee.experience_id IN \
+                 (SELECT experience_id FROM experience_fts WHERE experience_fts MATCH ?) \
+                 UNION ALL SELECT ee.evidence_id FROM evidence_experience ee WHERE ee.experience_id IN \
                  (SELECT experience_id FROM claim_fts WHERE claim_fts MATCH ?))",
-                [fts],
+                [fts.clone(), fts.clone(), fts],
             );
-            Some(Condition::any().add(own).add(experiences).add(claims))
+            Some(Condition::all().add(matching))
         }
     }
 }

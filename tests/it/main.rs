@@ -14,5 +14,6 @@ mod limits;
 mod referential;
 mod rules;
 mod schema;
+mod search;
 mod statements;
 mod support;
