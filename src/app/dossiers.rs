@@ -85,6 +85,7 @@ pub async fn list(
         status,
         page.after,
         page.fetch_limit(),
+        page.with_total,
     )
     .await?;
     Ok(Page::from_rows(rows, &page, total))

@@ -12,6 +12,9 @@ pub const MAX_PAGE_SIZE: u64 = 100;
 pub struct PageRequest {
     pub after: Option<Uuid>,
     pub first: u64,
+    /// Whether the caller shows the size of the whole list; counting a long list costs more
+    /// than reading a page of it, so lists skip it when nobody asked.
+    pub with_total: bool,
 }
 
 impl PageRequest {
@@ -44,7 +47,20 @@ impl PageRequest {
                 )
             })?),
         };
-        Ok(PageRequest { after, first })
+        Ok(PageRequest {
+            after,
+            first,
+            with_total: true,
+        })
+    }
+
+    /// The same page, counting the whole list only when `wanted`; a page that does not count
+    /// reports a total of 0.
+    pub fn total_if(self, wanted: bool) -> PageRequest {
+        PageRequest {
+            with_total: wanted,
+            ..self
+        }
     }
 
     /// Rows to fetch: one more than asked tells whether another page follows.

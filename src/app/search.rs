@@ -37,17 +37,22 @@ pub async fn search(
         domain_code,
         after: page.after,
         limit: page.fetch_limit(),
+        with_total: page.with_total,
     };
     let (rows, total) = db::search::search(&state.db, request).await?;
     let records: Vec<EvidenceRecord> = rows.into_iter().map(db::evidence::record).collect();
     let mut dossier_ids: Vec<Uuid> = records.iter().map(|r| r.dossier_id).collect();
     dossier_ids.sort();
     dossier_ids.dedup();
-    let dossiers: HashMap<Uuid, DossierRecord> = db::dossiers::by_ids(&state.db, &dossier_ids)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let dossiers: HashMap<Uuid, DossierRecord> = if dossier_ids.is_empty() {
+        HashMap::new()
+    } else {
+        db::dossiers::by_ids(&state.db, &dossier_ids)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect()
+    };
     let items = records
         .into_iter()
         .filter_map(|r| dossiers.get(&r.dossier_id).cloned().map(|d| (r, d)))

@@ -104,15 +104,20 @@ pub async fn list(
     status: Option<DossierStatus>,
     after: Option<Uuid>,
     limit: u64,
+    with_total: bool,
 ) -> Result<(Vec<DossierRecord>, u64), DbErr> {
     let mut filter = Condition::all().add(visible(user_id, scope));
     if let Some(status) = status {
         filter = filter.add(dossier::Column::Status.eq(status.as_str()));
     }
-    let total = dossier::Entity::find()
-        .filter(filter.clone())
-        .count(db)
-        .await?;
+    let total = if with_total {
+        dossier::Entity::find()
+            .filter(filter.clone())
+            .count(db)
+            .await?
+    } else {
+        0
+    };
     let mut query = dossier::Entity::find().filter(filter);
     if let Some(after) = after {
         query = query.filter(dossier::Column::Id.gt(after));

@@ -452,7 +452,9 @@ impl DossierQuery {
         status: Option<DossierStatus>,
     ) -> async_graphql::Result<DossierConnection> {
         let actor = actor(ctx).await.gql()?;
-        let page = PageRequest::parse(first, after.as_deref()).gql()?;
+        let page = PageRequest::parse(first, after.as_deref())
+            .gql()?
+            .total_if(ctx.look_ahead().field("totalCount").exists());
         let list = app::dossiers::list(state(ctx), &actor, status.map(Into::into), page)
             .await
             .gql()?;

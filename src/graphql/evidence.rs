@@ -424,7 +424,9 @@ impl EvidenceQuery {
         after: Option<String>,
     ) -> async_graphql::Result<EvidenceConnection> {
         let actor = actor(ctx).await.gql()?;
-        let page = PageRequest::parse(first, after.as_deref()).gql()?;
+        let page = PageRequest::parse(first, after.as_deref())
+            .gql()?
+            .total_if(ctx.look_ahead().field("totalCount").exists());
         let dossier_id = match dossier_id {
             None => None,
             Some(id) => Some(parse_id(&id, "dossier").gql()?),

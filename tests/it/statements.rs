@@ -145,3 +145,49 @@ async fn a_list_of_dossiers_with_nested_fields_costs_no_more_for_more_dossiers()
         "statements: {few} for 3 dossiers, {many} for 12"
     );
 }
+
+async fn statements_of(app: &TestApp, token: &str, query: &str) -> u64 {
+    let before = statements(app).await;
+    app.data(token, query, json!({})).await;
+    statements(app).await - before
+}
+
+#[tokio::test]
+async fn a_list_that_does_not_show_its_total_does_not_count_it() {
+    let app = spawn_app().await;
+    let token = app.candidate("counted");
+    for i in 0..3 {
+        let dossier = app.create_dossier(&token, None).await;
+        let upload = app.upload(&token, json!({ "dossierId": dossier, "kind": "WORK_PRODUCT", "title": format!("Rapport {i}") }), "rapport.pdf", pdf("r")).await;
+        assert_eq!(
+            upload["body"]["data"]["uploadEvidence"]["userErrors"],
+            json!([])
+        );
+    }
+    app.data(&token, "{ me { id } }", json!({})).await;
+    for (with, without) in [
+        (
+            "{ dossiers(first: 2) { totalCount edges { node { id } } } }",
+            "{ dossiers(first: 2) { edges { node { id } } } }",
+        ),
+        (
+            "{ searchEvidence(query: \"rapport\", first: 2) { totalCount edges { node { id } } } }",
+            "{ searchEvidence(query: \"rapport\", first: 2) { edges { node { id } } } }",
+        ),
+    ] {
+        let counted = statements_of(&app, &token, with).await;
+        let uncounted = statements_of(&app, &token, without).await;
+        assert_eq!(counted, uncounted + 1, "{with}");
+    }
+    let total = app
+        .data(
+            &token,
+            "{ dossiers(first: 2) { total: totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        total["dossiers"]["total"], 3,
+        "an alias still asks for the total"
+    );
+}
