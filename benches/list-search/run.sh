@@ -76,22 +76,37 @@ export ACQUIS_JWT_SECRET="list-search-bench-$$-$(date +%s)-0123456789abcdef"
 export ACQUIS_STORAGE_URL="file://$TMP/objects" ACQUIS_DATA_DIR="$TMP/data"
 mkdir -p "$TMP/objects" "$TMP/data" "$TMP/runs"
 
-# name|subject|role|query|variables (a `CURSOR` variable is the id of the middle dossier).
+# name|subject|role|query|variables: `CURSOR` is replaced by the cursor of the middle dossier,
+# `DOSSIER` by the id of a READY_FOR_JURY dossier of the jury member.
 SCENARIOS=(
-  'admin: first page of every dossier|seed-admin|ADMIN|query AdminList { dossiers(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status applicationDate candidate { subject } } } } }|{}'
-  'admin: a page from the middle|seed-admin|ADMIN|query AdminDeepPage($after: String) { dossiers(first: 20, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id status candidate { subject } } } } }|{"after": "CURSOR"}'
-  'admin: READY_FOR_JURY only|seed-admin|ADMIN|query AdminReady { dossiers(first: 20, status: READY_FOR_JURY) { totalCount edges { node { id status candidate { subject } } } } }|{}'
-  'advisor: assigned dossiers|seed-advisor|ADVISOR|query AdvisorList { dossiers(first: 20) { totalCount edges { node { id status candidate { subject } } } } }|{}'
-  'jury: assigned dossiers|seed-jury|JURY|query JuryList { dossiers(first: 20) { totalCount edges { node { id status } } } }|{}'
-  'jury: search "attestation"|seed-jury|JURY|query JurySearch { searchEvidence(query: "attestation", first: 20) { totalCount edges { node { id title fileName } } } }|{}'
-  'admin: search "diagnostic territorial"|seed-admin|ADMIN|query AdminSearch { searchEvidence(query: "diagnostic territorial", first: 20) { totalCount edges { node { id title } } } }|{}'
+  'admin: first page of every dossier, with the total|seed-admin|ADMIN|query AdminList { dossiers(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status applicationDate candidate { subject } } } } }|{}'
+  'admin: a page from the middle, no total|seed-admin|ADMIN|query AdminDeepPage($after: String) { dossiers(first: 20, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id status candidate { subject } } } } }|{"after": "CURSOR"}'
+  'admin: READY_FOR_JURY only, with the total|seed-admin|ADMIN|query AdminReady { dossiers(first: 20, status: READY_FOR_JURY) { totalCount edges { node { id status candidate { subject } } } } }|{}'
+  'advisor: assigned dossiers, with the total|seed-advisor|ADVISOR|query AdvisorList { dossiers(first: 20) { totalCount edges { node { id status candidate { subject } } } } }|{}'
+  'jury: assigned dossiers, with the total|seed-jury|JURY|query JuryList { dossiers(first: 20) { totalCount edges { node { id status } } } }|{}'
+  'jury: search "attestation" in one dossier|seed-jury|JURY|query JuryDossierSearch($d: ID) { searchEvidence(query: "attestation", dossierId: $d, first: 20) { totalCount edges { node { id title fileName } } } }|{"d": "DOSSIER"}'
+  'jury: search "attestation" in every assigned dossier|seed-jury|JURY|query JurySearch { searchEvidence(query: "attestation", first: 20) { totalCount edges { node { id title fileName } } } }|{}'
+  'admin: search a rare word ("DEFA") everywhere|seed-admin|ADMIN|query AdminRareSearch { searchEvidence(query: "DEFA", first: 20) { totalCount edges { node { id title } } } }|{}'
+  'admin: search common words ("diagnostic territorial") everywhere|seed-admin|ADMIN|query AdminSearch { searchEvidence(query: "diagnostic territorial", first: 20) { totalCount edges { node { id title } } } }|{}'
 )
 
-middle_cursor() {
+# The cursor of the middle dossier and a READY_FOR_JURY dossier of seed-jury, on one line.
+pick() {
   local n=$1
   case $BACKEND in
-    postgres) psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$DB" -qAtc "SELECT replace(id::text, '-', '') FROM dossier ORDER BY id OFFSET $((n / 2)) LIMIT 1" ;;
-    sqlite) python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT lower(hex(id)) FROM dossier ORDER BY id LIMIT 1 OFFSET ?", (int(sys.argv[2]) // 2,)).fetchone()[0])' "$SQLITE_FILE" "$n" ;;
+    postgres) psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$DB" -qAt -F' ' -c "
+      SELECT (SELECT replace(id::text, '-', '') FROM dossier ORDER BY id OFFSET $((n / 2)) LIMIT 1),
+             (SELECT d.id FROM dossier d JOIN assignment a ON a.dossier_id = d.id AND a.role = 'JURY' JOIN app_user u ON u.id = a.user_id
+              WHERE u.subject = 'seed-jury' AND d.status = 'READY_FOR_JURY' ORDER BY d.id LIMIT 1)" ;;
+    sqlite) python3 - "$SQLITE_FILE" "$n" <<'PY2'
+import sqlite3, sys, uuid
+db = sqlite3.connect(sys.argv[1])
+middle = db.execute("SELECT id FROM dossier ORDER BY id LIMIT 1 OFFSET ?", (int(sys.argv[2]) // 2,)).fetchone()[0]
+jury = db.execute("""SELECT d.id FROM dossier d JOIN assignment a ON a.dossier_id = d.id AND a.role = 'JURY'
+    JOIN app_user u ON u.id = a.user_id WHERE u.subject = 'seed-jury' AND d.status = 'READY_FOR_JURY' ORDER BY d.id LIMIT 1""").fetchone()[0]
+print(middle.hex(), uuid.UUID(bytes=jury))
+PY2
+    ;;
   esac
 }
 
@@ -124,21 +139,22 @@ for BACKEND in $BACKENDS; do
     SERVER_PID=$!
     for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/readyz" && break; sleep 0.2; done
     curl -sf -o /dev/null "http://127.0.0.1:$PORT/readyz" || die "the server did not start"
-    cursor=$(middle_cursor "$SIZE")
+    read -r cursor jury_dossier < <(pick "$SIZE")
     i=0
     for scenario in "${SCENARIOS[@]}"; do
       IFS='|' read -r name subject role query variables <<<"$scenario"
       i=$((i + 1))
       token=$("$BIN" token --sub "$subject" --role "$role" --ttl 2h)
-      body "$query" "${variables//CURSOR/$cursor}" >"$TMP/body.json"
+      variables=${variables//CURSOR/$cursor}
+      body "$query" "${variables//DOSSIER/$jury_dossier}" >"$TMP/body.json"
       check=$(curl -s "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -H "authorization: Bearer $token" -d @"$TMP/body.json")
       case $check in *'"errors"'*) die "$name failed: ${check:0:500}" ;; esac
       python3 "$BENCH_PY" wrk-script "$TMP/s.lua" "$TMP/body.json" "$token"
-      wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$TMP/s.lua" "http://127.0.0.1:$PORT/graphql" >/dev/null 2>&1 || true
+      wrk -t2 -c"$CONNECTIONS" --timeout 30s -d"${WARMUP}s" -s "$TMP/s.lua" "http://127.0.0.1:$PORT/graphql" >/dev/null 2>&1 || true
       out="$TMP/runs/$BACKEND-$SIZE-$i.json"
       python3 "$BENCH_PY" measure --system "$name" --rep 1 --tool wrk --server-pid "$SERVER_PID" "${DB_ARGS[@]}" \
         --metrics-url "http://127.0.0.1:$PORT/metrics" --out "$out" -- \
-        wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/s.lua" "http://127.0.0.1:$PORT/graphql" >&2
+        wrk -t2 -c"$CONNECTIONS" --timeout 30s -d"${DURATION}s" --latency -s "$TMP/s.lua" "http://127.0.0.1:$PORT/graphql" >&2
       python3 - "$out" "$BACKEND" "$SIZE" "$seed_secs" "$check" <<'PY'
 import json, sys
 path, backend, size, seed_secs, check = sys.argv[1:]
