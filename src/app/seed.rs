@@ -7,7 +7,9 @@
 //!
 //! Dossiers are spread over DRAFT, SUBMITTED, ADMISSIBLE and READY_FOR_JURY, with French
 //! experiences, claims of the programme's competences with justifications, a qualification, a
-//! few small PDF files, the advisor `seed-advisor` and the jury member `seed-jury`, and the
+//! few small PDF files, an advisor (`seed-advisor` for the first 200 dossiers,
+//! `seed-advisor-2` for the next 200…), for READY_FOR_JURY dossiers a jury member
+//! (`seed-jury` for those among the first 500, `seed-jury-2` among the next 500…), and the
 //! audit trail the same actions would have left in the service. Objects are stored through
 //! `Storage::put_stream` before their rows, as uploads are (an evidence row exists only once
 //! its object is stored); rows go in through the `db` batch functions, one transaction per
@@ -77,6 +79,20 @@ pub fn subject(n: u64) -> String {
     format!("seed-candidate-{n}")
 }
 
+/// Dossiers one seeded advisor follows, and dossiers over which one jury member examines the
+/// READY_FOR_JURY ones (about 75): one person for every dossier would make per-person lists
+/// and searches hundreds of times longer than in any real service.
+pub const DOSSIERS_PER_ADVISOR: u64 = 200;
+pub const DOSSIERS_PER_JURY_MEMBER: u64 = 500;
+
+/// `base` for the first member of a group of staff, `base-2`, `base-3`… for the others.
+pub fn staff_subject(base: &str, index: u64) -> String {
+    match index {
+        0 => base.to_owned(),
+        k => format!("{base}-{}", k + 1),
+    }
+}
+
 /// Creates the dossiers, drawing a progress bar on stderr (plain lines when it is not a
 /// terminal).
 pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<SeedReport> {
@@ -86,7 +102,7 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
     if programme.competences().next().is_none() {
         anyhow::bail!("the DEIS referential has no competences");
     }
-    let staff = Staff::ensure(state).await?;
+    let staff = Staff::ensure(state, options.dossiers).await?;
     let started = Instant::now();
     let mut progress = Progress::new(options.dossiers);
     let mut report = SeedReport::default();
@@ -116,7 +132,7 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
         if writing.len() < writers
             && let Some(batch) = ready.take()
         {
-            writing.push(write_owned(state, batch, &staff));
+            writing.push(write_owned(state, batch));
         }
         if preparing.is_none() && ready.is_none() && writing.is_empty() {
             break;
@@ -194,8 +210,8 @@ async fn prepare_batch(
     })
 }
 
-async fn write_owned(state: &AppState, batch: Batch, staff: &Staff) -> (Batch, anyhow::Result<()>) {
-    let written = write_batch(state, &batch, staff).await;
+async fn write_owned(state: &AppState, batch: Batch) -> (Batch, anyhow::Result<()>) {
+    let written = write_batch(state, &batch).await;
     (batch, written)
 }
 
@@ -215,24 +231,31 @@ async fn remove_objects(state: &AppState, files: &[(EvidenceRecord, EvidenceLink
     }
 }
 
-/// The people who review every seeded dossier.
+/// The people who review the seeded dossiers.
 struct Staff {
-    advisor: Uuid,
-    jury: Uuid,
+    advisors: Vec<Uuid>,
+    jury: Vec<Uuid>,
     admin: Uuid,
 }
 
 impl Staff {
-    async fn ensure(state: &AppState) -> anyhow::Result<Staff> {
-        let advisor = db::users::upsert(
-            &state.db,
-            "seed-advisor",
-            &[Role::Advisor],
-            Some("Nadia Benali"),
-        )
-        .await?;
-        let jury =
-            db::users::upsert(&state.db, "seed-jury", &[Role::Jury], Some("Marc Lefebvre")).await?;
+    /// Creates (or finds) the advisors and jury members `dossiers` candidates need.
+    async fn ensure(state: &AppState, dossiers: u64) -> anyhow::Result<Staff> {
+        let mut advisors = Vec::new();
+        for k in 0..dossiers.div_ceil(DOSSIERS_PER_ADVISOR).max(1) {
+            let name = staff_name(k, "Nadia Benali");
+            let subject = staff_subject("seed-advisor", k);
+            let user =
+                db::users::upsert(&state.db, &subject, &[Role::Advisor], Some(&name)).await?;
+            advisors.push(user.id);
+        }
+        let mut jury = Vec::new();
+        for k in 0..dossiers.div_ceil(DOSSIERS_PER_JURY_MEMBER).max(1) {
+            let name = staff_name(k + 7, "Marc Lefebvre");
+            let subject = staff_subject("seed-jury", k);
+            let user = db::users::upsert(&state.db, &subject, &[Role::Jury], Some(&name)).await?;
+            jury.push(user.id);
+        }
         let admin = db::users::upsert(
             &state.db,
             "seed-admin",
@@ -241,17 +264,50 @@ impl Staff {
         )
         .await?;
         Ok(Staff {
-            advisor: advisor.id,
-            jury: jury.id,
+            advisors,
+            jury,
             admin: admin.id,
         })
     }
+
+    /// The advisor of candidate `n` (numbered from 1).
+    fn advisor(&self, n: u64) -> Uuid {
+        member(&self.advisors, n, DOSSIERS_PER_ADVISOR)
+    }
+
+    /// The jury member who examines candidate `n`'s dossier once it is ready.
+    fn jury_member(&self, n: u64) -> Uuid {
+        member(&self.jury, n, DOSSIERS_PER_JURY_MEMBER)
+    }
+}
+
+fn member(group: &[Uuid], n: u64, per: u64) -> Uuid {
+    let index = usize::try_from(n.saturating_sub(1) / per).unwrap_or(usize::MAX);
+    group[index.min(group.len().saturating_sub(1))]
+}
+
+/// A staff member's name: the first of a group keeps the name it always had.
+fn staff_name(index: u64, first: &str) -> String {
+    if index == 0 || index == 7 {
+        return first.to_owned();
+    }
+    fn at(list: &[&'static str], i: u64) -> &'static str {
+        list[usize::try_from(i).unwrap_or(0) % list.len()]
+    }
+    format!(
+        "{} {}",
+        at(FIRST_NAMES, index),
+        at(LAST_NAMES, index / 3 + 1)
+    )
 }
 
 /// Everything one candidate brings, ready to store and write.
 struct Candidate {
     user: UserRecord,
     dossier: DossierRecord,
+    advisor: Uuid,
+    /// Assigned once the dossier is ready for the jury.
+    jury_member: Option<Uuid>,
     experiences: Vec<ExperienceRecord>,
     claims: Vec<(ClaimRecord, Option<Uuid>)>,
     qualification: QualificationRecord,
@@ -307,7 +363,7 @@ async fn store_files(
         .await
 }
 
-async fn write_batch(state: &AppState, batch: &Batch, staff: &Staff) -> anyhow::Result<()> {
+async fn write_batch(state: &AppState, batch: &Batch) -> anyhow::Result<()> {
     let candidates = &batch.candidates;
     if candidates.is_empty() {
         return Ok(());
@@ -336,9 +392,12 @@ async fn write_batch(state: &AppState, batch: &Batch, staff: &Staff) -> anyhow::
     db::experiences::insert_claims(&tx, &claims).await?;
     db::experiences::insert_qualifications(&tx, &qualifications).await?;
     db::evidence::insert_many(&tx, &batch.files).await?;
-    for dossier in &dossiers {
-        db::dossiers::assign(&tx, dossier.id, staff.advisor, "ADVISOR").await?;
-        db::dossiers::assign(&tx, dossier.id, staff.jury, "JURY").await?;
+    for candidate in candidates {
+        let dossier = candidate.dossier.id;
+        db::dossiers::assign(&tx, dossier, candidate.advisor, "ADVISOR").await?;
+        if let Some(jury_member) = candidate.jury_member {
+            db::dossiers::assign(&tx, dossier, jury_member, "JURY").await?;
+        }
     }
     db::audit::record_many(&tx, &audit).await?;
     tx.commit().await?;
@@ -484,6 +543,7 @@ fn creation_order(options: &SeedOptions) -> Vec<u64> {
 
 fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &Staff) -> Candidate {
     let mut rng = rng_for(options.seed, n);
+    let advisor = staff.advisor(n);
     let as_of = effective_as_of(options);
     let limit = as_of
         .and_time(NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN))
@@ -645,7 +705,7 @@ fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &S
                 let agrees = rng.random_bool(0.85);
                 let comment = (!agrees || rng.random_bool(0.2))
                     .then(|| pick(&mut rng, ADVISOR_COMMENTS).to_owned());
-                (Some(agrees), comment, Some(staff.advisor))
+                (Some(agrees), comment, Some(advisor))
             } else {
                 (None, None, None)
             };
@@ -735,24 +795,16 @@ fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &S
         });
     }
 
-    // The admin assigns the advisor and the jury member.
+    // The admin assigns the advisor, and the jury member once the dossier is ready.
     let assigned = clock.after(&mut rng, 60, 3 * 24 * 60);
     event(
         &mut rng,
         assigned,
         staff.admin,
         "dossier.advisor_assigned",
-        Some(staff.advisor),
+        Some(advisor),
     );
-    let assigned = clock.after(&mut rng, 1, 60);
-    event(
-        &mut rng,
-        assigned,
-        staff.admin,
-        "dossier.jury_member_assigned",
-        Some(staff.jury),
-    );
-    version += 2;
+    version += 1;
 
     let mut status_comment = None;
     if status != DossierStatus::Draft {
@@ -781,14 +833,23 @@ fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &S
             event(
                 &mut rng,
                 at,
-                staff.advisor,
+                advisor,
                 "claim.reviewed",
                 Some(claim.experience_id),
             );
             version += 1;
         }
         let at = clock.after(&mut rng, 10 * 24 * 60, 60 * 24 * 60);
-        event(&mut rng, at, staff.advisor, "dossier.ready_for_jury", None);
+        event(&mut rng, at, advisor, "dossier.ready_for_jury", None);
+        version += 1;
+        let assigned = clock.after(&mut rng, 60, 3 * 24 * 60);
+        event(
+            &mut rng,
+            assigned,
+            staff.admin,
+            "dossier.jury_member_assigned",
+            Some(staff.jury_member(n)),
+        );
         version += 1;
     }
 
@@ -804,9 +865,12 @@ fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &S
         created_at,
         updated_at: clock.now,
     };
+    let jury_member = (status == DossierStatus::ReadyForJury).then(|| staff.jury_member(n));
     Candidate {
         user,
         dossier,
+        advisor,
+        jury_member,
         experiences,
         claims,
         qualification,
@@ -1505,8 +1569,8 @@ mod tests {
 
     fn staff() -> Staff {
         Staff {
-            advisor: Uuid::from_u128(1),
-            jury: Uuid::from_u128(2),
+            advisors: vec![Uuid::from_u128(1), Uuid::from_u128(11)],
+            jury: vec![Uuid::from_u128(2)],
             admin: Uuid::from_u128(3),
         }
     }
@@ -1524,6 +1588,31 @@ mod tests {
 
     fn deis() -> Arc<Programme> {
         Arc::new(Programme::from_json(crate::domain::programme::DEIS_JSON).unwrap())
+    }
+
+    #[test]
+    fn each_advisor_follows_two_hundred_dossiers_and_only_ready_ones_have_a_jury_member() {
+        assert_eq!(
+            generate(200, &options(), &deis(), &staff()).advisor,
+            Uuid::from_u128(1)
+        );
+        assert_eq!(
+            generate(201, &options(), &deis(), &staff()).advisor,
+            Uuid::from_u128(11)
+        );
+        for n in 1..=60 {
+            let c = generate(n, &options(), &deis(), &staff());
+            let ready = c.dossier.status == DossierStatus::ReadyForJury;
+            assert_eq!(c.jury_member.is_some(), ready, "candidate {n}");
+            let assigned = c
+                .audit
+                .iter()
+                .filter(|e| e.action == "dossier.jury_member_assigned")
+                .count();
+            assert_eq!(assigned, usize::from(ready), "candidate {n}");
+        }
+        assert_eq!(staff_subject("seed-jury", 0), "seed-jury");
+        assert_eq!(staff_subject("seed-jury", 2), "seed-jury-3");
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The `acquis` command line: bad configuration, a malformed referential and an unreachable
-//! database each end with one clear line and a failure status, never a panic.
+//! database each end with one clear line and a failure status, never a panic; `acquis seed`
+//! spreads its dossiers over several advisors and jury members and extends an earlier run.
 
 use std::process::{Command, Output};
 
 use serde_json::json;
+
+use acquis::domain::policy::Role;
 
 use crate::support::{SECRET, spawn_app};
 
@@ -106,4 +109,69 @@ async fn a_token_from_acquis_token_is_accepted_by_me() {
         me["me"],
         json!({ "subject": "cli-user", "roles": ["JURY"] })
     );
+}
+
+#[tokio::test]
+async fn acquis_seed_gives_each_advisor_and_jury_member_a_share_of_the_dossiers_and_extends_a_run()
+{
+    let app = spawn_app().await;
+    let database = app.config.database_url.clone();
+    let seed = |count: &str| {
+        acquis(
+            &[
+                "seed",
+                "--dossiers",
+                count,
+                "--experiences",
+                "2",
+                "--files",
+                "1",
+            ],
+            &[("DATABASE_URL", database.as_str())],
+        )
+    };
+    let first = seed("12");
+    assert!(
+        first.status.success(),
+        "{:?} {} {}",
+        first.status,
+        String::from_utf8_lossy(&first.stdout),
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let total = |token: String, status: &'static str| {
+        let app = &app;
+        async move {
+            let query = format!("{{ dossiers(first: 1{status}) {{ totalCount }} }}");
+            app.data(&token, &query, json!({})).await["dossiers"]["totalCount"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let ready = total(
+        app.token("seed-admin", &[Role::Admin]),
+        ", status: READY_FOR_JURY",
+    )
+    .await;
+    assert!(ready > 0, "some seeded dossiers are ready for the jury");
+    assert_eq!(
+        total(app.token("seed-advisor", &[Role::Advisor]), "").await,
+        12
+    );
+    assert_eq!(
+        total(app.token("seed-jury", &[Role::Jury]), "").await,
+        ready
+    );
+    assert_eq!(
+        total(app.token("seed-advisor-2", &[Role::Advisor]), "").await,
+        0
+    );
+
+    let again = seed("12");
+    assert!(again.status.success());
+    let report = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        report.contains("created 0 dossiers (12 already present)"),
+        "{report}"
+    );
+    assert_eq!(total(app.token("seed-admin", &[Role::Admin]), "").await, 12);
 }
