@@ -505,10 +505,10 @@ async fn commit_evidence(
 ) -> AppResult<()> {
     let tx = state.db.begin().await?;
     accepting_evidence(&tx, actor, record.dossier_id).await?;
-    if let Some(staged_id) = staged {
-        if !db::evidence::claim_staged(&tx, staged_id).await? {
-            return Err(AppError::NotFound("upload"));
-        }
+    if let Some(staged_id) = staged
+        && !db::evidence::claim_staged(&tx, staged_id).await?
+    {
+        return Err(AppError::NotFound("upload"));
     }
     db::dossiers::bump_version(&tx, record.dossier_id, None).await?;
     db::evidence::insert(&tx, record, links, actor.user_id).await?;

@@ -27,18 +27,17 @@ use crate::migrations::Migrator;
 /// timeouts so an unreachable database fails fast with one clear line.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let url = &config.database_url;
-    if let Some(path) = sqlite_file(url) {
-        if let Some(dir) = std::path::Path::new(&path)
+    if let Some(path) = sqlite_file(url)
+        && let Some(dir) = std::path::Path::new(&path)
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot create the database directory {}: {e}",
-                    dir.display()
-                )
-            })?;
-        }
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the database directory {}: {e}",
+                dir.display()
+            )
+        })?;
     }
     let mut options = ConnectOptions::new(url.clone());
     options

@@ -444,7 +444,9 @@ impl EvidenceQuery {
         .gql()?;
         let mut programmes = std::collections::HashMap::new();
         for (record, dossier) in &found.items {
-            if !programmes.contains_key(&record.dossier_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                programmes.entry(record.dossier_id)
+            {
                 let programme = state
                     .catalog
                     .version(
@@ -454,7 +456,7 @@ impl EvidenceQuery {
                     )
                     .await
                     .gql()?;
-                programmes.insert(record.dossier_id, programme);
+                e.insert(programme);
             }
         }
         let page = app::pagination::Page {
