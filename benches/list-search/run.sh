@@ -86,7 +86,7 @@ SCENARIOS=(
   'jury: assigned dossiers, with the total|seed-jury|JURY|query JuryList { dossiers(first: 20) { totalCount edges { node { id status } } } }|{}'
   'jury: search "attestation" in one dossier|seed-jury|JURY|query JuryDossierSearch($d: ID) { searchEvidence(query: "attestation", dossierId: $d, first: 20) { totalCount edges { node { id title fileName } } } }|{"d": "DOSSIER"}'
   'jury: search "attestation" in every assigned dossier|seed-jury|JURY|query JurySearch { searchEvidence(query: "attestation", first: 20) { totalCount edges { node { id title fileName } } } }|{}'
-  'admin: search a rare word ("animation") everywhere|seed-admin|ADMIN|query AdminRareSearch { searchEvidence(query: "animation", first: 20) { totalCount edges { node { id title } } } }|{}'
+  'admin: search a rarer word ("infirmier") everywhere|seed-admin|ADMIN|query AdminRareSearch { searchEvidence(query: "infirmier", first: 20) { totalCount edges { node { id title } } } }|{}'
   'admin: search common words ("diagnostic territorial") everywhere|seed-admin|ADMIN|query AdminSearch { searchEvidence(query: "diagnostic territorial", first: 20) { totalCount edges { node { id title } } } }|{}'
 )
 

@@ -167,6 +167,10 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
         }
     }
     progress.finish();
+    // The planner's statistics describe the tables before the load until someone refreshes them.
+    if let Err(err) = db::analyze(&state.db).await {
+        tracing::warn!(error = %err, "gathering planner statistics after the seed failed");
+    }
     report.elapsed = started.elapsed();
     Ok(report)
 }

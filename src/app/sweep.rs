@@ -73,6 +73,10 @@ pub fn spawn_periodic(state: AppState, grace: Duration, every: Duration) {
                 tracing::warn!(error = %err, "sweep failed; it will run again");
             }
             tokio::time::sleep(every).await;
+            // Not at start-up: a statistics refresh writes, and would race the first requests.
+            if let Err(err) = crate::db::optimize(&state.db).await {
+                tracing::warn!(error = %err, "refreshing the planner statistics failed");
+            }
         }
     });
 }

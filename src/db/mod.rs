@@ -62,6 +62,23 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))
 }
 
+/// Lets SQLite refresh the statistics its planner uses, where they are missing or stale: without
+/// them it judged a jury member's 70 dossiers as numerous as the 15,000 of a status and read a
+/// list through the wrong index (a no-op most of the time; PostgreSQL's autovacuum does this).
+/// The analysis is sampled (`analysis_limit`) so that it holds the write lock briefly.
+pub async fn optimize(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA analysis_limit=1000; PRAGMA optimize")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Gathers planner statistics now, after a bulk load such as `acquis seed`.
+pub async fn analyze(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("ANALYZE").await.map(|_| ())
+}
+
 /// Counts every statement (and every failed one) in the metrics.
 pub fn count_statements(
     db: &mut DatabaseConnection,
@@ -113,5 +130,29 @@ pub fn redact(url: &str) -> String {
             parsed.to_string()
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    #[tokio::test]
+    async fn sqlite_refreshes_its_planner_statistics_after_the_migrations() {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        super::migrate(&db).await.unwrap();
+        super::optimize(&db).await.unwrap();
+        super::analyze(&db).await.unwrap();
+        let stats = db
+            .query_one_raw(super::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap();
+        assert_eq!(stats, 1, "ANALYZE wrote its statistics table");
     }
 }

@@ -81,7 +81,7 @@ fn matching_ids(backend: DbBackend, request: &SearchRequest<'_>, sql: &mut Sql) 
         Some(dossiers) => format!(" AND {column} IN ({dossiers})"),
         None => String::new(),
     };
-    let q = sql.param(text);
+    let q = literal(&text);
     let arms = match backend {
         DbBackend::Postgres => {
             let q = format!("plainto_tsquery('french', {q})");
@@ -129,6 +129,16 @@ fn matching_ids(backend: DbBackend, request: &SearchRequest<'_>, sql: &mut Sql) 
         );
     }
     Some(matches)
+}
+
+/// The search text as an SQL string literal. It is written into the statement rather than bound
+/// so that the planner sees it: bound, PostgreSQL soon plans the statement once for any text (a
+/// generic plan) and cannot tell a word found in every dossier from a rare one, so a jury
+/// member's search of a common word through a few dozen dossiers went through the whole text
+/// index. `search_terms` keeps letters and digits only (and, for FTS5, adds double quotes, stars
+/// and `AND`); single quotes are doubled all the same.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// The ids of the dossiers the request may search, as a subquery; `Some(None)` when that is
@@ -258,6 +268,15 @@ mod tests {
             visible_dossiers(&request(&none, None), &mut Sql::default()),
             None
         );
+    }
+
+    #[test]
+    fn the_search_text_is_a_closed_string_literal() {
+        assert_eq!(
+            literal("\"évaluation\"* AND \"diagnostic\"*"),
+            "'\"évaluation\"* AND \"diagnostic\"*'"
+        );
+        assert_eq!(literal("l'eau"), "'l''eau'");
     }
 
     #[test]

@@ -429,10 +429,10 @@ impl DossierQuery {
         let request = tree_request(ctx);
         match app::dossiers::read(state(ctx), &actor, id, &request).await {
             Ok(tree) => {
-                if let Some(read) = tree.experiences {
-                    let loaders = ctx.data_unchecked::<Loaders>();
-                    loaders.prime(tree.dossier.id, read).await;
-                }
+                let loaders = ctx.data_unchecked::<Loaders>();
+                loaders
+                    .prime(tree.dossier.id, tree.facts, tree.experiences)
+                    .await;
                 Ok(Some(DossierNode {
                     record: tree.dossier,
                     actor,

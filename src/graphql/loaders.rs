@@ -14,6 +14,7 @@ use crate::db::records::{
     ClaimRecord, EvidenceLinks, EvidenceRecord, QualificationRecord, UserRecord,
 };
 use crate::db::{self};
+use crate::domain::policy::DossierFacts;
 use crate::error::AppError;
 
 /// Loader errors must be `Clone`.
@@ -113,7 +114,16 @@ impl Loaders {
 impl Loaders {
     /// Puts what a dossier read brought along into the request's cache, so that the fields
     /// below the dossier find it there instead of querying again.
-    pub async fn prime(&self, dossier_id: Uuid, read: ExperiencesRead) {
+    pub async fn prime(
+        &self,
+        dossier_id: Uuid,
+        facts: DossierFacts,
+        experiences: Option<ExperiencesRead>,
+    ) {
+        self.facts.feed_one(dossier_id, facts).await;
+        let Some(read) = experiences else {
+            return;
+        };
         self.experiences.feed_one(dossier_id, read.all).await;
         if let Some(claims) = read.claims {
             self.claims.feed_many(claims).await;

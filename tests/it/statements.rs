@@ -191,3 +191,32 @@ async fn a_list_that_does_not_show_its_total_does_not_count_it() {
         "an alias still asks for the total"
     );
 }
+
+#[tokio::test]
+async fn download_links_in_the_jury_read_cost_one_audit_write_and_nothing_else() {
+    let app = spawn_app().await;
+    let dossier = dossier_with(&app, 3, "links").await;
+    let jury = app.token("jury", &[Role::Jury]);
+    app.data(&jury, "{ me { id } }", json!({})).await;
+    let query = "query($id: ID!) { dossier(id: $id) { experiences(first: 10) { edges { node { evidence { id downloadUrl } } } } } }";
+    let before = statements(&app).await;
+    let data = app.data(&jury, query, json!({ "id": dossier })).await;
+    let after = statements(&app).await;
+    let urls = data["dossier"]["experiences"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["node"]["evidence"].as_array().unwrap().clone())
+        .filter(|f| {
+            f["downloadUrl"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("http"))
+        })
+        .count();
+    assert_eq!(urls, 3);
+    assert_eq!(
+        after - before,
+        2,
+        "the dossier read, then one insert auditing the three links"
+    );
+}
