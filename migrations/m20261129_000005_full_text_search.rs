@@ -21,7 +21,7 @@ const POSTGRES_DOWN: &[&str] = &[
     "DROP INDEX ix_claim_search",
 ];
 
-const SQLITE_UP: &[&str] = &[
+pub const SQLITE_UP: &[&str] = &[
     "CREATE VIRTUAL TABLE evidence_fts USING fts5(evidence_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')",
     "CREATE TRIGGER evidence_fts_insert AFTER INSERT ON evidence BEGIN
         INSERT INTO evidence_fts (evidence_id, body) VALUES (new.id, new.title || ' ' || new.file_name); END",

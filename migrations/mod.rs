@@ -10,6 +10,7 @@ mod m20261129_000004_review_and_jury;
 mod m20261129_000005_full_text_search;
 mod m20261202_000006_link_indexes;
 mod m20261202_000007_stored_search_vectors;
+mod m20261202_000008_sqlite_search_by_dossier;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_full_text_search::Migration),
             Box::new(m20261202_000006_link_indexes::Migration),
             Box::new(m20261202_000007_stored_search_vectors::Migration),
+            Box::new(m20261202_000008_sqlite_search_by_dossier::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! experience it supports or by the justification of a claim of that experience; each file
 //! once, within what the viewer may read.
 
+use acquis::domain::policy::Role;
 use serde_json::{Value, json};
 
 use crate::support::files::pdf;
@@ -168,6 +169,21 @@ async fn a_file_is_found_by_its_title_its_experience_or_its_claims_once_and_only
     )
     .await;
     assert_eq!(second["pageInfo"]["hasNextPage"], false);
+    assert_eq!(second["totalCount"], 2);
+    let past_the_end = search(
+        &app,
+        &alice,
+        "évaluation",
+        1,
+        second["pageInfo"]["endCursor"].clone(),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        (past_the_end["edges"].clone(), past_the_end["totalCount"].clone()),
+        (json!([]), json!(2)),
+        "a page past the last match still tells how many there are"
+    );
     let mut both = [titles(&first), titles(&second)].concat();
     both.sort();
     assert_eq!(both, ["Attestation employeur", "Compte rendu d'évaluation"]);
@@ -184,5 +200,116 @@ async fn a_file_is_found_by_its_title_its_experience_or_its_claims_once_and_only
     assert_eq!(
         search(&app, &bob, "évaluation", 20, Value::Null, Value::Null).await["totalCount"],
         0
+    );
+}
+
+#[tokio::test]
+async fn edits_and_deletions_change_what_a_search_finds_at_once() {
+    let app = spawn_app().await;
+    let alice = app.candidate("alice");
+    let dossier = app.create_dossier(&alice, None).await;
+    let found = |q: &'static str| {
+        let (app, alice) = (&app, &alice);
+        async move { titles(&search(app, alice, q, 20, Value::Null, Value::Null).await) }
+    };
+    let claim = |experience: String, justification: &'static str| {
+        let (app, alice) = (&app, &alice);
+        async move {
+            let claims = app
+                .data(alice, "mutation($i: ClaimCompetencesInput!) { claimCompetences(input: $i) { userErrors { code } } }",
+                    json!({ "i": { "experienceId": experience, "claims": [{ "competenceCode": "DC1.1", "selfAssessment": "ACQUIRED", "justification": justification }] } }))
+                .await;
+            assert_eq!(claims["claimCompetences"]["userErrors"], json!([]));
+        }
+    };
+    let coordination = experience(
+        &app,
+        &alice,
+        &dossier,
+        "Coordinatrice",
+        "Pilotage du diagnostic territorial",
+    )
+    .await;
+    claim(coordination.clone(), "Évaluation interne des pratiques").await;
+    upload(
+        &app,
+        &alice,
+        &dossier,
+        "Rapport d'activité",
+        Some(&coordination),
+        &["DC1.1"],
+    )
+    .await;
+    let attestation = upload(&app, &alice, &dossier, "Attestation employeur", None, &[]).await;
+    assert_eq!(found("pilotage").await, ["Rapport d'activité"]);
+    assert_eq!(found("évaluation").await, ["Rapport d'activité"]);
+
+    // A new description and new claims replace the old text.
+    let update = app
+        .data(&alice, "mutation($i: UpdateExperienceInput!) { updateExperience(input: $i) { userErrors { code } } }",
+            json!({ "i": { "id": coordination, "description": "Animation du réseau partenarial" } }))
+        .await;
+    assert_eq!(update["updateExperience"]["userErrors"], json!([]));
+    claim(coordination.clone(), "Conduite de projet").await;
+    assert_eq!(found("pilotage").await, Vec::<String>::new());
+    assert_eq!(found("évaluation").await, Vec::<String>::new());
+    assert_eq!(found("animation").await, ["Rapport d'activité"]);
+    assert_eq!(found("conduite").await, ["Rapport d'activité"]);
+
+    // A deleted file, and the text of a deleted experience and of its claims, are gone.
+    let delete = |operation: &'static str, id: String| {
+        let (app, alice) = (&app, &alice);
+        async move {
+            let query = format!(
+                "mutation($i: DeleteInput!) {{ {operation}(input: $i) {{ userErrors {{ code }} }} }}"
+            );
+            let deleted = app.data(alice, &query, json!({ "i": { "id": id } })).await;
+            assert_eq!(deleted[operation]["userErrors"], json!([]));
+        }
+    };
+    delete("deleteEvidence", attestation).await;
+    assert_eq!(found("attestation").await, Vec::<String>::new());
+    let management = experience(&app, &alice, &dossier, "Cheffe de service", "Management").await;
+    claim(management.clone(), "Budget prévisionnel").await;
+    upload(
+        &app,
+        &alice,
+        &dossier,
+        "Organigramme",
+        Some(&management),
+        &["DC1.1"],
+    )
+    .await;
+    assert_eq!(found("budget").await, ["Organigramme"]);
+    delete("deleteExperience", management).await;
+    assert_eq!(found("budget").await, Vec::<String>::new());
+    assert_eq!(found("management").await, Vec::<String>::new());
+    assert_eq!(found("organigramme").await, ["Organigramme"]);
+
+    // An advisor's review leaves the claim's text searchable.
+    let admin = app.token("admin", &[Role::Admin]);
+    let assigned = app
+        .data(
+            &admin,
+            "mutation($i: AssignInput!) { assignAdvisor(input: $i) { userErrors { code } } }",
+            json!({ "i": { "dossierId": dossier, "subject": "advisor" } }),
+        )
+        .await;
+    assert_eq!(assigned["assignAdvisor"]["userErrors"], json!([]));
+    let submitted = app
+        .data(&alice, "mutation($i: DossierTransitionInput!) { submitDossier(input: $i) { userErrors { code } } }",
+            json!({ "i": { "dossierId": dossier } }))
+        .await;
+    assert_eq!(submitted["submitDossier"]["userErrors"], json!([]));
+    let advisor = app.token("advisor", &[Role::Advisor]);
+    let review = app
+        .data(&advisor, "mutation($i: ReviewClaimInput!) { reviewClaim(input: $i) { userErrors { code } } }",
+            json!({ "i": { "experienceId": coordination, "competenceCode": "DC1.1", "agrees": true, "comment": "Étayé" } }))
+        .await;
+    assert_eq!(review["reviewClaim"]["userErrors"], json!([]));
+    assert_eq!(found("conduite").await, ["Rapport d'activité"]);
+    assert_eq!(
+        titles(&search(&app, &advisor, "conduite", 20, Value::Null, Value::Null).await),
+        ["Rapport d'activité"]
     );
 }
