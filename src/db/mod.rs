@@ -11,6 +11,7 @@ pub mod jury;
 pub mod programmes;
 pub mod records;
 pub mod search;
+mod sqlite_plans;
 pub mod users;
 
 use std::time::Duration;
@@ -49,6 +50,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         // Pinging every connection on every checkout costs a round trip per statement; a
         // connection that sat idle (as after a database restart) is still checked first.
         .test_before_acquire_if_idle_for(Duration::from_secs(1));
+    sqlite_plans::keep_plans(&mut options);
     // sqlx already turns on SQLite foreign keys and a 5 s busy timeout on every connection.
     Database::connect(options)
         .await

@@ -180,7 +180,10 @@ async fn a_file_is_found_by_its_title_its_experience_or_its_claims_once_and_only
     )
     .await;
     assert_eq!(
-        (past_the_end["edges"].clone(), past_the_end["totalCount"].clone()),
+        (
+            past_the_end["edges"].clone(),
+            past_the_end["totalCount"].clone()
+        ),
         (json!([]), json!(2)),
         "a page past the last match still tells how many there are"
     );
