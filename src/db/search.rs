@@ -36,7 +36,8 @@ pub struct SearchRequest<'a> {
 enum Within {
     /// Every dossier (an administrator's search).
     Everything,
-    /// The dossiers a subquery selects (`SELECT d.id FROM dossier d WHERE …`).
+    /// The dossiers a subquery selects (`SELECT d.id FROM dossier d WHERE …`), computed once
+    /// for the whole statement as the table `visible`.
     Subquery(String),
     /// These dossiers, few enough to name (SQLite only).
     Named(Vec<Uuid>),
@@ -79,10 +80,19 @@ async fn search_naming_at_most(
         (None, Some(Some(subquery))) => Within::Subquery(subquery),
     };
     let matches = matching_ids(backend, &text, &within, request.domain_code, &mut sql);
+    let visible = match &within {
+        Within::Subquery(subquery) => format!("visible AS MATERIALIZED ({subquery}), "),
+        _ => String::new(),
+    };
     // What counting every match needs, before the page adds its own parameters.
-    let count = request
-        .with_total
-        .then(|| sql.statement(backend, format!("SELECT count(*) AS n FROM ({matches}) c")));
+    let count = request.with_total.then(|| {
+        let count = format!("SELECT count(*) AS n FROM ({matches}) c");
+        let count = match visible.strip_suffix(", ") {
+            Some(visible) => format!("WITH {visible} {count}"),
+            None => count,
+        };
+        sql.statement(backend, count)
+    });
     let mut after = String::new();
     if let Some(id) = request.after {
         after = format!(" WHERE m.id > {}", sql.param(id));
@@ -101,7 +111,7 @@ async fn search_naming_at_most(
     let page = sql.statement(
         backend,
         format!(
-            "WITH m AS ({ids}), \
+            "WITH {visible}m AS ({ids}), \
              p AS (SELECT m.* FROM m{after} ORDER BY m.id LIMIT {limit}) \
              SELECT e.id, e.dossier_id, e.kind, e.title, e.file_name, e.content_type, e.size, \
              e.sha256, e.object_key, e.uploaded_by, e.uploaded_at, CAST({total} AS bigint) AS total \
@@ -190,7 +200,7 @@ fn matching_ids(
 fn postgres_arms(words: &str, within: &Within, sql: &mut Sql) -> [String; 3] {
     let dossiers = match within {
         Within::Everything => None,
-        Within::Subquery(subquery) => Some(subquery.clone()),
+        Within::Subquery(_) => Some("SELECT visible.id FROM visible".to_owned()),
         Within::Named(ids) => Some(
             ids.iter()
                 .map(|id| sql.param(*id))
@@ -241,9 +251,9 @@ fn sqlite_arms(expression: &str, within: &Within) -> [String; 3] {
                     String::new(),
                 )
             }
-            Within::Subquery(subquery) => (
+            Within::Subquery(_) => (
                 format!("body : ({expression})"),
-                format!(" AND {table}.dossier IN (SELECT 'd' || hex(s.id) FROM ({subquery}) s)"),
+                format!(" AND {table}.dossier IN (SELECT 'd' || hex(visible.id) FROM visible)"),
             ),
         };
         format!("{table} MATCH {}{filter}", literal(&expression))
