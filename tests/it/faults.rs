@@ -52,7 +52,7 @@ fn command(app: &TestApp, args: &[&str], extra: &[(&str, String)]) -> Command {
 
 async fn start(app: &TestApp) -> Process {
     let port = free_port();
-    let child = command(
+    let mut child = command(
         app,
         &["serve"],
         &[("ACQUIS_LISTEN", format!("127.0.0.1:{port}"))],
@@ -72,6 +72,8 @@ async fn start(app: &TestApp) -> Process {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("acquis did not start");
 }
 
