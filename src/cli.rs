@@ -77,7 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let db = db::connect(&config).await?;
+            let db = db::connect(&config, db::Purpose::Maintenance).await?;
             db::migrate(&db).await?;
             eprintln!("migrations applied");
         }
@@ -102,7 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ..config
             };
             let secret = auth::resolve_secret(&config)?;
-            let state = build_state(config, &secret).await?;
+            let state = build_state(config, &secret, db::Purpose::Maintenance).await?;
             let (programme, outcome) = programmes::import(&state.db, &state.catalog, &json)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -116,7 +116,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep => {
             let secret = auth::resolve_secret(&config)?;
             let grace = Duration::from_secs(config.sweep_grace_secs);
-            let state = build_state(config, &secret).await?;
+            let state = build_state(config, &secret, db::Purpose::Maintenance).await?;
             let report = sweep::sweep(&state, grace).await?;
             eprintln!(
                 "removed {} expired uploads and {} orphan objects",
@@ -132,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             as_of,
         } => {
             let secret = auth::resolve_secret(&config)?;
-            let state = build_state(config, &secret).await?;
+            let state = build_state(config, &secret, db::Purpose::Maintenance).await?;
             let options = seed::SeedOptions {
                 dossiers,
                 experiences,

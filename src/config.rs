@@ -48,6 +48,10 @@ pub struct Config {
     pub introspection: bool,
     /// Timeout of a whole request in seconds, uploads included (`ACQUIS_REQUEST_TIMEOUT_SECS`, default 600).
     pub request_timeout_secs: u64,
+    /// Time limit in seconds of each query operation, and on PostgreSQL of each SQL statement of
+    /// the serving pool (`ACQUIS_QUERY_TIMEOUT_SECS`, default 30). Mutations are bounded by the
+    /// request timeout only: completing a staged upload re-reads the whole file.
+    pub query_timeout_secs: u64,
     /// Load the DEIS referential from the embedded fixture at start-up (`ACQUIS_LOAD_FIXTURES`, default true).
     pub load_fixtures: bool,
     /// Age after which leftovers of interrupted uploads are removed (`ACQUIS_SWEEP_GRACE_SECS`,
@@ -159,6 +163,18 @@ impl Config {
             get("ACQUIS_REQUEST_TIMEOUT_SECS"),
             Some(600),
         )?;
+        let query_timeout_secs: u64 = parse_or(
+            "ACQUIS_QUERY_TIMEOUT_SECS",
+            get("ACQUIS_QUERY_TIMEOUT_SECS"),
+            Some(30),
+        )?;
+        if query_timeout_secs == 0 {
+            return Err(invalid(
+                "ACQUIS_QUERY_TIMEOUT_SECS",
+                "0",
+                "must be at least 1",
+            ));
+        }
         let sweep_grace_secs = parse_or(
             "ACQUIS_SWEEP_GRACE_SECS",
             get("ACQUIS_SWEEP_GRACE_SECS"),
@@ -189,6 +205,7 @@ impl Config {
             graphiql: parse_bool("ACQUIS_GRAPHIQL", get("ACQUIS_GRAPHIQL"), true)?,
             introspection: parse_bool("ACQUIS_INTROSPECTION", get("ACQUIS_INTROSPECTION"), true)?,
             request_timeout_secs,
+            query_timeout_secs,
             load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"), true)?,
             sweep_grace_secs,
             data_dir,
@@ -304,6 +321,7 @@ mod tests {
             StorageConfig::Local(PathBuf::from("./data/objects"))
         );
         assert_eq!(config.max_upload_bytes, 26_214_400);
+        assert_eq!(config.query_timeout_secs, 30);
     }
 
     #[test]
@@ -328,6 +346,12 @@ mod tests {
         assert_eq!(
             env(&[("ACQUIS_GRAPHIQL", "maybe")]).unwrap_err().variable,
             "ACQUIS_GRAPHIQL"
+        );
+        assert_eq!(
+            env(&[("ACQUIS_QUERY_TIMEOUT_SECS", "0")])
+                .unwrap_err()
+                .variable,
+            "ACQUIS_QUERY_TIMEOUT_SECS"
         );
     }
 

@@ -35,6 +35,12 @@ pub enum AppError {
     StorageUnavailable(#[source] anyhow::Error),
     #[error("the database is unavailable, try again later")]
     DatabaseUnavailable(#[source] anyhow::Error),
+    /// The time limit ran out (a query operation, a SQL statement, or SQLite's wait for a lock);
+    /// whatever the request had not committed was rolled back.
+    #[error(
+        "the request did not complete in time and was stopped; nothing it had not finished was saved. Try again, or narrow the query"
+    )]
+    Timeout,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -51,6 +57,7 @@ impl AppError {
             AppError::InvalidTransition(_) => "INVALID_TRANSITION",
             AppError::StorageUnavailable(_) => "STORAGE_UNAVAILABLE",
             AppError::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",
+            AppError::Timeout => "TIMEOUT",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -91,6 +98,12 @@ impl From<sea_orm::DbErr> for AppError {
             {
                 AppError::DatabaseUnavailable(anyhow::anyhow!("{err}"))
             }
+            DbErr::Query(sea_orm::RuntimeErr::SqlxError(ref e))
+            | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(ref e))
+                if is_timeout(e) =>
+            {
+                AppError::Timeout
+            }
             other => AppError::Internal(other.into()),
         }
     }
@@ -112,6 +125,26 @@ fn is_connection_error(err: &sea_orm::sqlx::Error) -> bool {
             .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
         _ => false,
     }
+}
+
+/// PostgreSQL cancelled the statement (`statement_timeout`, `lock_timeout`), or SQLite's busy
+/// timeout ran out while another connection held the lock (SQLITE_BUSY, SQLITE_LOCKED and their
+/// extended codes, whose low byte is the primary code).
+fn is_timeout(err: &sea_orm::sqlx::Error) -> bool {
+    let sea_orm::sqlx::Error::Database(db) = err else {
+        return false;
+    };
+    if db
+        .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        return db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6));
+    }
+    db.code()
+        .is_some_and(|code| code == "57014" || code == "55P03")
 }
 
 impl From<object_store::Error> for AppError {

@@ -24,7 +24,7 @@ impl Application {
     /// Connects, migrates, loads the referential, binds the listener (port 0 picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let secret = auth::resolve_secret(&config)?;
-        let state = build_state(config, &secret).await?;
+        let state = build_state(config, &secret, db::Purpose::Serving).await?;
         let listener = TcpListener::bind(state.config.listen).await.map_err(|e| {
             anyhow::anyhow!(
                 "cannot listen on {} (ACQUIS_LISTEN): {e}",
@@ -79,12 +79,17 @@ impl Application {
     }
 }
 
-/// Everything but the listener: shared with the CLI commands that need the database.
-pub async fn build_state(config: Config, secret: &[u8]) -> anyhow::Result<AppState> {
+/// Everything but the listener: shared with the CLI commands that need the database, which
+/// use a maintenance pool.
+pub async fn build_state(
+    config: Config,
+    secret: &[u8],
+    purpose: db::Purpose,
+) -> anyhow::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
-    let mut db = db::connect(&config).await?;
+    let mut db = db::connect(&config, purpose).await?;
     db::count_statements(&mut db, metrics.clone());
-    db::migrate(&db).await?;
+    db::migrate_for(&config, &db, purpose).await?;
     let storage = Storage::from_config(&config.storage)
         .map_err(|e| anyhow::anyhow!("object store (ACQUIS_STORAGE_URL): {e}"))?;
     let catalog = Arc::new(programmes::Catalog::default());

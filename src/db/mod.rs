@@ -24,9 +24,20 @@ pub use sea_orm::{DatabaseConnection as Db, DatabaseTransaction as Tx, Transacti
 use crate::config::Config;
 use crate::migrations::Migrator;
 
+/// What a pool is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Answering requests: on PostgreSQL every statement is cancelled by the server after the
+    /// query time limit, so a request that gave up does not leave its statement running and
+    /// holding a connection.
+    Serving,
+    /// Migrations and bulk loads, whose statements may rightly take minutes.
+    Maintenance,
+}
+
 /// Opens the pool. SQLite files get their directory created; every backend gets short
 /// timeouts so an unreachable database fails fast with one clear line.
-pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect(config: &Config, purpose: Purpose) -> anyhow::Result<DatabaseConnection> {
     let url = &config.database_url;
     if let Some(path) = sqlite_file(url)
         && let Some(dir) = std::path::Path::new(&path)
@@ -51,6 +62,10 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         // connection that sat idle (as after a database restart) is still checked first.
         .test_before_acquire_if_idle_for(Duration::from_secs(1));
     sqlite_plans::keep_plans(&mut options);
+    if purpose == Purpose::Serving {
+        let limit_ms = config.query_timeout_secs.saturating_mul(1000);
+        options.map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", limit_ms)]));
+    }
     // sqlx already turns on SQLite foreign keys and a 5 s busy timeout on every connection.
     Database::connect(options)
         .await
@@ -62,6 +77,24 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None)
         .await
         .map_err(|e| anyhow::anyhow!("database migration failed: {e}"))
+}
+
+/// Applies pending migrations before a pool of `purpose` is used. A PostgreSQL serving pool
+/// cancels long statements, and an index built on a large table may take longer: its
+/// migrations run on a maintenance pool of their own, closed afterwards.
+pub async fn migrate_for(
+    config: &Config,
+    db: &DatabaseConnection,
+    purpose: Purpose,
+) -> anyhow::Result<()> {
+    if purpose == Purpose::Maintenance || db.get_database_backend() != sea_orm::DbBackend::Postgres
+    {
+        return migrate(db).await;
+    }
+    let maintenance = connect(config, Purpose::Maintenance).await?;
+    let migrated = migrate(&maintenance).await;
+    let _ = maintenance.close().await;
+    migrated
 }
 
 /// Lets SQLite refresh the statistics its planner uses, where they are missing or stale: without

@@ -54,7 +54,9 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("acquis-plans-{}", uuid::Uuid::new_v4().simple()));
         config.database_url = format!("sqlite://{}?mode=rwc", dir.join("plans.db").display());
-        let db = crate::db::connect(&config).await.unwrap();
+        let db = crate::db::connect(&config, crate::db::Purpose::Serving)
+            .await
+            .unwrap();
         let pool = db.get_sqlite_connection_pool();
         let mut connections = Vec::new();
         for _ in 0..3 {

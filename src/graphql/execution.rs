@@ -1,18 +1,21 @@
-//! Running requests: each operation in a span named after it, counted and timed in the metrics.
+//! Running requests: each operation in a span named after it, counted and timed in the metrics,
+//! query operations within the query time limit.
 //!
 //! This is done around the executor rather than as an async-graphql extension: a schema with
 //! any extension pays, on every field it resolves, for a registry look-up and a hook chain, which
 //! on a nested read costs more than the whole HTTP layer.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use async_graphql::parser::types::DocumentOperations;
-use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{BatchRequest, BatchResponse, Pos, Request, Response};
 use futures::future::join_all;
 use tracing::Instrument;
 
 use super::AcquisSchema;
 use super::documents::DocumentCache;
+use super::errors::gql;
+use crate::error::AppError;
 use crate::metrics::{Metrics, OperationLabel, RequestLabels, operation_label};
 
 /// Executes a request or a batch; the operations of a batch run concurrently, as
@@ -21,19 +24,15 @@ pub async fn execute_batch(
     schema: &AcquisSchema,
     documents: &DocumentCache,
     metrics: &Metrics,
+    query_timeout: Duration,
     batch: BatchRequest,
 ) -> BatchResponse {
+    let run = |request| execute(schema, documents, metrics, query_timeout, request);
     match batch {
-        BatchRequest::Single(request) => {
-            BatchResponse::Single(execute(schema, documents, metrics, request).await)
+        BatchRequest::Single(request) => BatchResponse::Single(run(request).await),
+        BatchRequest::Batch(list) => {
+            BatchResponse::Batch(join_all(list.into_iter().map(run)).await)
         }
-        BatchRequest::Batch(list) => BatchResponse::Batch(
-            join_all(
-                list.into_iter()
-                    .map(|request| execute(schema, documents, metrics, request)),
-            )
-            .await,
-        ),
     }
 }
 
@@ -41,6 +40,7 @@ async fn execute(
     schema: &AcquisSchema,
     documents: &DocumentCache,
     metrics: &Metrics,
+    query_timeout: Duration,
     mut request: Request,
 ) -> Response {
     documents.prepare(&mut request);
@@ -48,14 +48,32 @@ async fn execute(
     let started = Instant::now();
     let span = tracing::info_span!(
         "graphql",
-        operation = operation.as_deref().unwrap_or("unknown")
+        operation = operation
+            .as_ref()
+            .map_or("unknown", |(name, _)| name.as_str())
     );
-    let response = schema.execute(request).instrument(span).await;
+    let running = schema.execute(request).instrument(span);
+    // A read past its limit is dropped where it stands: its statements are cancelled (by the
+    // database's own statement timeout on PostgreSQL) and it held no transaction to commit.
+    // Mutations run to the end of the request timeout: dropping one mid-way could cut a file
+    // transfer that the object store has to clean up anyway.
+    let (response, timed_out) = match &operation {
+        Some((_, OperationType::Query)) => match tokio::time::timeout(query_timeout, running).await
+        {
+            Ok(response) => (response, false),
+            Err(_) => (timed_out_response(), true),
+        },
+        _ => (running.await, false),
+    };
     let (operation, outcome) = match operation {
         _ if failed_before_execution(&response) => ("unknown".to_owned(), "rejected"),
         None => ("unknown".to_owned(), "rejected"),
-        Some(operation) if response.errors.is_empty() => (operation, "ok"),
-        Some(operation) => (operation, "error"),
+        // Ended by this limit, or by the database's (statement timeout, lock wait).
+        Some((operation, _)) if timed_out || response.errors.iter().any(is_timeout) => {
+            (operation, "timeout")
+        }
+        Some((operation, _)) if response.errors.is_empty() => (operation, "ok"),
+        Some((operation, _)) => (operation, "error"),
     };
     metrics
         .graphql_seconds
@@ -70,20 +88,29 @@ async fn execute(
     response
 }
 
-/// The metrics label of the operation a request runs, as the executor will pick it: the one
-/// named by `operationName`, or the document's only operation. `None` when it cannot run.
-fn operation_of(request: &mut Request) -> Option<String> {
+/// A query stopped at its time limit: `data` is null and the one error says why. It is an
+/// execution failure (the operation ran), so it is not answered with a 4xx.
+fn timed_out_response() -> Response {
+    Response::from_errors(vec![
+        gql(AppError::Timeout).into_server_error(Pos::default()),
+    ])
+}
+
+/// The metrics label and the type of the operation a request runs, as the executor will pick
+/// it: the one named by `operationName`, or the document's only operation. `None` when it
+/// cannot run.
+fn operation_of(request: &mut Request) -> Option<(String, OperationType)> {
     let wanted = request.operation_name.clone();
     let document = request.parsed_query().ok()?;
     match (&document.operations, wanted) {
         (DocumentOperations::Multiple(map), Some(name)) => map
-            .contains_key(name.as_str())
-            .then(|| operation_label(Some(&name))),
+            .get(name.as_str())
+            .map(|op| (operation_label(Some(&name)), op.node.ty)),
         (DocumentOperations::Multiple(map), None) if map.len() == 1 => map
-            .keys()
+            .iter()
             .next()
-            .map(|name| operation_label(Some(name.as_str()))),
-        (DocumentOperations::Single(_), None) => Some(operation_label(None)),
+            .map(|(name, op)| (operation_label(Some(name.as_str())), op.node.ty)),
+        (DocumentOperations::Single(op), None) => Some((operation_label(None), op.node.ty)),
         _ => None,
     }
 }
@@ -93,5 +120,16 @@ fn operation_of(request: &mut Request) -> Option<String> {
 pub fn failed_before_execution(response: &Response) -> bool {
     response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty())
+        && response
+            .errors
+            .iter()
+            .all(|e| e.path.is_empty() && !is_timeout(e))
+}
+
+fn is_timeout(error: &async_graphql::ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .is_some_and(|code| *code == async_graphql::Value::from(AppError::Timeout.code()))
 }

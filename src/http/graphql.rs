@@ -14,6 +14,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use serde_json::{Map, Value};
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::HttpState;
 use crate::graphql::context::RequestAuth;
@@ -445,8 +446,14 @@ async fn execute(
     if let Some(files) = files {
         batch = batch.data(files);
     }
-    let response =
-        execution::execute_batch(&state.schema, &state.documents, &state.app.metrics, batch).await;
+    let response = execution::execute_batch(
+        &state.schema,
+        &state.documents,
+        &state.app.metrics,
+        Duration::from_secs(state.app.config.query_timeout_secs),
+        batch,
+    )
+    .await;
     let status = status_of(&response, media);
     let body = match response_body(&response) {
         Ok(body) => body,

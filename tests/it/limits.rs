@@ -125,3 +125,110 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     );
     assert!(text.contains("acquis_db_pool_connections"), "{text}");
 }
+
+/// Holds the database's strongest lock on the dossiers from a connection of the test's own, as
+/// a long migration or a runaway statement would: PostgreSQL's ACCESS EXCLUSIVE lock on the
+/// table, SQLite's exclusive lock on the file. Dropped, the connection releases it.
+enum HeldLock {
+    Postgres(sea_orm::sqlx::PgConnection),
+    Sqlite(sea_orm::sqlx::SqliteConnection),
+}
+
+async fn lock_dossiers(database_url: &str) -> HeldLock {
+    use sea_orm::sqlx::{Connection, raw_sql};
+    if database_url.starts_with("postgres") {
+        let mut conn = sea_orm::sqlx::PgConnection::connect(database_url)
+            .await
+            .unwrap();
+        raw_sql("BEGIN; LOCK TABLE dossier IN ACCESS EXCLUSIVE MODE")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        HeldLock::Postgres(conn)
+    } else {
+        let mut conn = sea_orm::sqlx::SqliteConnection::connect(database_url)
+            .await
+            .unwrap();
+        raw_sql("BEGIN EXCLUSIVE").execute(&mut conn).await.unwrap();
+        HeldLock::Sqlite(conn)
+    }
+}
+
+impl HeldLock {
+    async fn release(self) {
+        use sea_orm::sqlx::{Connection, raw_sql};
+        match self {
+            HeldLock::Postgres(mut conn) => {
+                raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+                conn.close().await.unwrap();
+            }
+            HeldLock::Sqlite(mut conn) => {
+                raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+                conn.close().await.unwrap();
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_outlives_its_time_limit_gets_a_typed_timeout_changes_nothing_and_the_service_recovers()
+ {
+    let app = spawn_app_with(|config| config.query_timeout_secs = 1).await;
+    let alice = app.candidate("alice-timeout");
+    let dossier = app.create_dossier(&alice, None).await;
+    let experience = json!({ "title": "Cheffe de service", "organisation": "Conseil départemental", "kind": "SALARIED", "startDate": "2021-01-01", "workingTimePercent": 100 });
+    app.add_experience(&alice, &dossier, experience.clone())
+        .await;
+    let read = "query ReadDossier($id: ID!) { dossier(id: $id) { id experiences { totalCount } } }";
+    let add = "mutation AddExperience($input: AddExperienceInput!) { addExperience(input: $input) { experience { id } userErrors { code } } }";
+    let mut input = experience;
+    input["dossierId"] = json!(dossier);
+
+    let lock = lock_dossiers(&app.config.database_url).await;
+    // The answers arrive while the lock is still held: the limit, not the lock, ended them.
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("accept", "application/graphql-response+json")
+        .bearer_auth(&alice)
+        .json(&json!({ "query": read, "variables": { "id": dossier } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the query ran: not a request error");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["data"], json!(null), "{body:#}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "TIMEOUT",
+        "{body:#}"
+    );
+    // A mutation is not cut by the query limit, but its statement is (PostgreSQL's statement
+    // timeout, SQLite's wait for the lock), and its transaction is rolled back.
+    let response = app.gql(Some(&alice), add, json!({ "input": input })).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "TIMEOUT",
+        "{response:#}"
+    );
+    lock.release().await;
+
+    let data = app.data(&alice, read, json!({ "id": dossier })).await;
+    assert_eq!(
+        data["dossier"]["experiences"]["totalCount"], 1,
+        "the timed-out mutation left nothing behind: {data:#}"
+    );
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            r#"acquis_graphql_requests_total{operation="ReadDossier",outcome="timeout"} 1"#
+        ),
+        "{metrics}"
+    );
+}

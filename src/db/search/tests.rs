@@ -89,9 +89,13 @@ async fn seeded(dossiers: u64) -> (crate::app::AppState, std::path::PathBuf) {
     config.database_url = format!("sqlite://{}?mode=rwc", dir.join("search.db").display());
     config.data_dir = dir.clone();
     config.storage = StorageConfig::Memory;
-    let state = crate::startup::build_state(config, b"search-test-secret-0123456789")
-        .await
-        .unwrap();
+    let state = crate::startup::build_state(
+        config,
+        b"search-test-secret-0123456789",
+        crate::db::Purpose::Serving,
+    )
+    .await
+    .unwrap();
     let options = SeedOptions {
         dossiers,
         experiences: 3,
