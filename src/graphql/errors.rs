@@ -38,7 +38,7 @@ pub fn gql(err: AppError) -> async_graphql::Error {
         AppError::StorageUnavailable(inner) | AppError::DatabaseUnavailable(inner) => {
             tracing::warn!(error = %inner, code = err.code(), "dependency unavailable")
         }
-        AppError::Timeout => tracing::warn!(code = err.code(), "a statement ran out of time"),
+        AppError::Timeout => tracing::warn!(code = err.code(), "a request ran out of time"),
         _ => {}
     }
     let code = match &err {

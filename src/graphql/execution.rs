@@ -53,8 +53,9 @@ async fn execute(
             .map_or("unknown", |(name, _)| name.as_str())
     );
     let running = schema.execute(request).instrument(span);
-    // A read past its limit is dropped where it stands: its statements are cancelled (by the
-    // database's own statement timeout on PostgreSQL) and it held no transaction to commit.
+    // A read past its limit is dropped where it stands, with nothing to commit. Its statement
+    // is cancelled by PostgreSQL's own statement timeout (set to the same limit); SQLite's
+    // worker thread finishes it and drops the rows.
     // Mutations run to the end of the request timeout: dropping one mid-way could cut a file
     // transfer that the object store has to clean up anyway.
     let (response, timed_out) = match &operation {
