@@ -17,7 +17,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
+        let migrations: Vec<Box<dyn MigrationTrait>> = vec![
             Box::new(m20261129_000001_programmes_and_users::Migration),
             Box::new(m20261129_000002_dossiers::Migration),
             Box::new(m20261129_000003_evidence::Migration),
@@ -26,6 +26,37 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_link_indexes::Migration),
             Box::new(m20261202_000007_stored_search_vectors::Migration),
             Box::new(m20261202_000008_sqlite_search_by_dossier::Migration),
-        ]
+        ];
+        migrations
+            .into_iter()
+            .map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>)
+            .collect()
+    }
+}
+
+/// A migration applied in one transaction with its record, on SQLite too, where sea-orm's
+/// default is none: a process stopped half-way through a migration that rebuilds tables would
+/// otherwise leave them dropped, the migration unrecorded, and every later start failing on
+/// the objects it can no longer drop. SQLite's DDL, FTS5 tables included, is transactional.
+struct Atomic(Box<dyn MigrationTrait>);
+
+impl MigrationName for Atomic {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Atomic {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        self.0.up(manager).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        self.0.down(manager).await
+    }
+
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
     }
 }

@@ -190,4 +190,51 @@ mod tests {
             .unwrap();
         assert_eq!(stats, 1, "ANALYZE wrote its statistics table");
     }
+
+    #[tokio::test]
+    async fn a_migration_that_fails_half_way_leaves_the_previous_schema_whole() {
+        use sea_orm_migration::MigratorTrait;
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let count = |name: &'static str| {
+            let db = db.clone();
+            async move {
+                db.query_one_raw(super::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    format!("SELECT count(*) FROM sqlite_master WHERE name = '{name}'"),
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+            }
+        };
+        // The migration that rebuilds SQLite's full-text tables drops nine triggers, then the
+        // tables; with one trigger already gone, its ninth drop fails after eight have run.
+        const REBUILD: &str = "m20261202_000008_sqlite_search_by_dossier";
+        let before = crate::migrations::Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == REBUILD)
+            .unwrap() as u32;
+        crate::migrations::Migrator::up(&db, Some(before))
+            .await
+            .unwrap();
+        db.execute_unprepared("DROP TRIGGER claim_fts_update")
+            .await
+            .unwrap();
+        assert!(super::migrate(&db).await.is_err());
+        assert_eq!(
+            count("evidence_fts_insert").await,
+            1,
+            "the drops that ran were rolled back"
+        );
+        let pending = crate::migrations::Migrator::get_pending_migrations(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            pending[0].name(),
+            REBUILD,
+            "the failed migration is not recorded"
+        );
+    }
 }

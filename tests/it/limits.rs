@@ -1,6 +1,7 @@
 //! What keeps one request from costing too much: body size, depth, complexity, batch size,
 //! page size; each refusal is a clear 4xx or a typed GraphQL error, never a 500.
 
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::support::{spawn_app, spawn_app_with};
@@ -103,15 +104,7 @@ async fn metrics_count_requests_by_operation_and_outcome() {
     )
     .await;
     app.gql(None, "query Broken { nope }", json!({})).await;
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     assert!(
         text.contains(
             r#"acquis_graphql_requests_total{operation="ListProgrammes",outcome="ok"} 1"#
@@ -128,45 +121,27 @@ async fn metrics_count_requests_by_operation_and_outcome() {
 
 /// Holds the database's strongest lock on the dossiers from a connection of the test's own, as
 /// a long migration or a runaway statement would: PostgreSQL's ACCESS EXCLUSIVE lock on the
-/// table, SQLite's exclusive lock on the file. Dropped, the connection releases it.
-enum HeldLock {
-    Postgres(sea_orm::sqlx::PgConnection),
-    Sqlite(sea_orm::sqlx::SqliteConnection),
-}
-
-async fn lock_dossiers(database_url: &str) -> HeldLock {
-    use sea_orm::sqlx::{Connection, raw_sql};
-    if database_url.starts_with("postgres") {
-        let mut conn = sea_orm::sqlx::PgConnection::connect(database_url)
-            .await
-            .unwrap();
-        raw_sql("BEGIN; LOCK TABLE dossier IN ACCESS EXCLUSIVE MODE")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        HeldLock::Postgres(conn)
-    } else {
-        let mut conn = sea_orm::sqlx::SqliteConnection::connect(database_url)
-            .await
-            .unwrap();
-        raw_sql("BEGIN EXCLUSIVE").execute(&mut conn).await.unwrap();
-        HeldLock::Sqlite(conn)
-    }
-}
+/// table, SQLite's exclusive lock on the file. The pool has one connection, so the `ROLLBACK`
+/// of `release` goes where the `BEGIN` went.
+struct HeldLock(sea_orm::DatabaseConnection);
 
 impl HeldLock {
+    async fn take(database_url: &str) -> HeldLock {
+        let mut options = sea_orm::ConnectOptions::new(database_url);
+        options.max_connections(1).sqlx_logging(false);
+        let db = sea_orm::Database::connect(options).await.unwrap();
+        let begin = if database_url.starts_with("postgres") {
+            "BEGIN; LOCK TABLE dossier IN ACCESS EXCLUSIVE MODE"
+        } else {
+            "BEGIN EXCLUSIVE"
+        };
+        db.execute_unprepared(begin).await.unwrap();
+        HeldLock(db)
+    }
+
     async fn release(self) {
-        use sea_orm::sqlx::{Connection, raw_sql};
-        match self {
-            HeldLock::Postgres(mut conn) => {
-                raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-            }
-            HeldLock::Sqlite(mut conn) => {
-                raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
-                conn.close().await.unwrap();
-            }
-        }
+        self.0.execute_unprepared("ROLLBACK").await.unwrap();
+        self.0.close().await.unwrap();
     }
 }
 
@@ -184,7 +159,7 @@ async fn a_request_that_outlives_its_time_limit_gets_a_typed_timeout_changes_not
     let mut input = experience;
     input["dossierId"] = json!(dossier);
 
-    let lock = lock_dossiers(&app.config.database_url).await;
+    let lock = HeldLock::take(&app.config.database_url).await;
     // The answers arrive while the lock is still held: the limit, not the lock, ended them.
     let response = app
         .client
@@ -216,15 +191,7 @@ async fn a_request_that_outlives_its_time_limit_gets_a_typed_timeout_changes_not
         data["dossier"]["experiences"]["totalCount"], 1,
         "the timed-out mutation left nothing behind: {data:#}"
     );
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains(
             r#"acquis_graphql_requests_total{operation="ReadDossier",outcome="timeout"} 1"#

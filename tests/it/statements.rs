@@ -12,15 +12,7 @@ const JURY_READ: &str = "query($id: ID!) { dossier(id: $id) { id status
         evidence { id title fileName contentType competences { code } } } } } } }";
 
 async fn statements(app: &TestApp) -> u64 {
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     text.lines()
         .find_map(|line| line.strip_prefix("acquis_db_statements_total "))
         .and_then(|v| v.trim().parse::<f64>().ok())

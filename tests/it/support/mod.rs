@@ -110,6 +110,18 @@ impl TestApp {
         self.token(subject, &[Role::Candidate])
     }
 
+    /// The text of `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .expect("metrics served")
+            .text()
+            .await
+            .expect("metrics text")
+    }
+
     /// POSTs a GraphQL request and returns the JSON response (any HTTP status).
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = self
