@@ -11,6 +11,7 @@ mod m20261129_000005_full_text_search;
 mod m20261202_000006_link_indexes;
 mod m20261202_000007_stored_search_vectors;
 mod m20261202_000008_sqlite_search_by_dossier;
+mod m20261203_000009_staged_upload_claims;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_link_indexes::Migration),
             Box::new(m20261202_000007_stored_search_vectors::Migration),
             Box::new(m20261202_000008_sqlite_search_by_dossier::Migration),
+            Box::new(m20261203_000009_staged_upload_claims::Migration),
         ];
         migrations
             .into_iter()

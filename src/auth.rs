@@ -24,17 +24,76 @@ pub struct Identity {
     pub display_name: Option<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+/// Why a token was refused. The client sees one message whatever the reason (a reason is no
+/// secret, but a message is what a spoofed page would show); `reason` goes into
+/// `extensions.reason` and the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
-    #[error("the token is malformed")]
+    #[error("the token is not a well-formed JWT")]
     Malformed,
-    #[error("the token is invalid: {0}")]
-    Invalid(String),
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is not valid yet (nbf)")]
+    NotYetValid,
+    #[error("the token's signature does not verify")]
+    BadSignature,
+    #[error("the token was issued by another issuer")]
+    WrongIssuer,
+    #[error("the token was issued for another audience")]
+    WrongAudience,
+    #[error("the token lacks a required claim (sub, exp)")]
+    MissingClaim,
+    #[error("the token's subject is empty, too long or holds control characters")]
+    BadSubject,
     #[error("the token's signing key is unknown")]
     UnknownKey,
     #[error("tokens of this kind are not accepted here")]
     UnsupportedAlgorithm,
 }
+
+impl AuthError {
+    /// Stable code for `extensions.reason`.
+    pub fn reason(self) -> &'static str {
+        match self {
+            AuthError::Malformed => "TOKEN_MALFORMED",
+            AuthError::Expired => "TOKEN_EXPIRED",
+            AuthError::NotYetValid => "TOKEN_NOT_YET_VALID",
+            AuthError::BadSignature => "TOKEN_BAD_SIGNATURE",
+            AuthError::WrongIssuer => "TOKEN_WRONG_ISSUER",
+            AuthError::WrongAudience => "TOKEN_WRONG_AUDIENCE",
+            AuthError::MissingClaim => "TOKEN_MISSING_CLAIM",
+            AuthError::BadSubject => "TOKEN_BAD_SUBJECT",
+            AuthError::UnknownKey => "TOKEN_UNKNOWN_KEY",
+            AuthError::UnsupportedAlgorithm => "TOKEN_UNSUPPORTED_ALGORITHM",
+        }
+    }
+
+    fn of(err: &jsonwebtoken::errors::Error) -> AuthError {
+        use jsonwebtoken::errors::ErrorKind;
+        match err.kind() {
+            ErrorKind::InvalidSignature => AuthError::BadSignature,
+            ErrorKind::ExpiredSignature => AuthError::Expired,
+            ErrorKind::ImmatureSignature => AuthError::NotYetValid,
+            ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
+            ErrorKind::InvalidAudience => AuthError::WrongAudience,
+            ErrorKind::MissingRequiredClaim(_) => AuthError::MissingClaim,
+            ErrorKind::InvalidSubject => AuthError::BadSubject,
+            ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => {
+                AuthError::UnsupportedAlgorithm
+            }
+            ErrorKind::InvalidKeyFormat
+            | ErrorKind::InvalidRsaKey(_)
+            | ErrorKind::InvalidEcdsaKey
+            | ErrorKind::InvalidEddsaKey
+            | ErrorKind::RsaFailedSigning
+            | ErrorKind::Provider(_) => AuthError::UnknownKey,
+            _ => AuthError::Malformed,
+        }
+    }
+}
+
+/// Longest subject accepted; OIDC providers use UUIDs or short identifiers.
+const MAX_SUBJECT_LEN: usize = 255;
 
 /// The development token format minted by `acquis token`.
 #[derive(Serialize, Deserialize)]
@@ -78,7 +137,7 @@ impl Authenticator {
                     .as_deref()
                     .ok_or(AuthError::UnsupportedAlgorithm)?,
             )
-            .map_err(|e| AuthError::Invalid(e.to_string()))?,
+            .map_err(|_| AuthError::UnsupportedAlgorithm)?,
             Algorithm::RS256
             | Algorithm::RS384
             | Algorithm::RS512
@@ -92,6 +151,9 @@ impl Authenticator {
         let mut validation = Validation::new(header.alg);
         validation.set_required_spec_claims(&["exp", "sub"]);
         validation.leeway = 30;
+        // jsonwebtoken skips `nbf` unless asked; a token is refused until it starts, with
+        // the same leeway as its end.
+        validation.validate_nbf = true;
         match &self.audience {
             Some(aud) => validation.set_audience(&[aud]),
             None => validation.validate_aud = false,
@@ -100,13 +162,18 @@ impl Authenticator {
             validation.set_issuer(&[iss]);
         }
         let data = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)
-            .map_err(|e| AuthError::Invalid(e.to_string()))?;
+            .map_err(|e| AuthError::of(&e))?;
         let claims = data.claims;
         let subject = claims
             .get("sub")
             .and_then(|s| s.as_str())
-            .filter(|s| !s.is_empty())
-            .ok_or(AuthError::Malformed)?;
+            .ok_or(AuthError::MissingClaim)?;
+        if subject.is_empty()
+            || subject.len() > MAX_SUBJECT_LEN
+            || subject.chars().any(char::is_control)
+        {
+            return Err(AuthError::BadSubject);
+        }
         let mut roles: Vec<Role> = self.roles_in(&claims).filter_map(Role::parse).collect();
         roles.sort();
         roles.dedup();
@@ -118,7 +185,7 @@ impl Authenticator {
             .get("exp")
             .and_then(serde_json::Value::as_f64)
             .map(|exp| exp as i64)
-            .ok_or(AuthError::Malformed)?;
+            .ok_or(AuthError::MissingClaim)?;
         Ok((
             Identity {
                 subject: subject.to_owned(),

@@ -58,6 +58,12 @@ pub struct Config {
     /// default twice the request timeout, at least ten minutes). Younger objects may belong to
     /// an upload still running on some instance.
     pub sweep_grace_secs: u64,
+    /// Largest GraphQL response body in bytes (`ACQUIS_MAX_RESPONSE_BYTES`, default 16 MiB);
+    /// a larger answer is replaced by a `RESPONSE_TOO_LARGE` error.
+    pub max_response_bytes: usize,
+    /// Bearer token `/metrics` requires when set (`ACQUIS_METRICS_TOKEN`); unset, `/metrics`
+    /// answers whoever reaches the port.
+    pub metrics_token: Option<String>,
 }
 
 /// The object store behind evidence files.
@@ -208,6 +214,12 @@ impl Config {
             query_timeout_secs,
             load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"), true)?,
             sweep_grace_secs,
+            max_response_bytes: parse_or(
+                "ACQUIS_MAX_RESPONSE_BYTES",
+                get("ACQUIS_MAX_RESPONSE_BYTES"),
+                Some(16 << 20),
+            )?,
+            metrics_token: get("ACQUIS_METRICS_TOKEN"),
             data_dir,
         })
     }

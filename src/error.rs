@@ -12,8 +12,10 @@ pub type AppResult<T> = Result<T, AppError>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// No token, or one that was refused; `reason` says which (`TOKEN_MISSING`, or one of
+    /// [`crate::auth::AuthError::reason`]) and is not part of the message.
     #[error("authentication required: send a valid bearer token")]
-    Unauthenticated,
+    Unauthenticated { reason: &'static str },
     #[error("{0}")]
     Forbidden(Cow<'static, str>),
     #[error("{0} not found")]
@@ -49,7 +51,7 @@ impl AppError {
     /// Stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Unauthenticated { .. } => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::Invalid { code, .. } => code,
@@ -77,6 +79,13 @@ impl AppError {
             field: field.iter().map(|f| (*f).to_owned()).collect(),
             message: message.into(),
             code,
+        }
+    }
+
+    /// A request without a bearer token.
+    pub fn token_missing() -> AppError {
+        AppError::Unauthenticated {
+            reason: "TOKEN_MISSING",
         }
     }
 

@@ -2,6 +2,9 @@
 //! bytes received, SQL statements and the database pool. Labels carry operation names only,
 //! never arguments or personal data.
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -23,6 +26,9 @@ pub struct OperationLabel {
 
 pub struct Metrics {
     registry: Registry,
+    /// Operation names used as labels so far; past [`MAX_OPERATION_LABELS`] new names are
+    /// counted as `other`, so anonymous clients cannot grow the exposition without bound.
+    operations: Mutex<HashSet<String>>,
     pub graphql_requests: Family<RequestLabels, Counter>,
     pub graphql_seconds: Family<OperationLabel, Histogram>,
     pub upload_bytes: Counter,
@@ -86,6 +92,7 @@ impl Default for Metrics {
         );
         Metrics {
             registry,
+            operations: Mutex::new(HashSet::new()),
             graphql_requests,
             graphql_seconds,
             upload_bytes,
@@ -97,7 +104,24 @@ impl Default for Metrics {
     }
 }
 
+/// Distinct operation labels kept; a front-end has a few dozen operations.
+pub const MAX_OPERATION_LABELS: usize = 200;
+
 impl Metrics {
+    /// The label to count `operation` under: itself while the label set has room or already
+    /// holds it, `other` once it is full.
+    pub fn operation_label(&self, operation: String) -> String {
+        let mut known = self.operations.lock().unwrap_or_else(|p| p.into_inner());
+        if known.contains(&operation) {
+            return operation;
+        }
+        if known.len() >= MAX_OPERATION_LABELS {
+            return "other".to_owned();
+        }
+        known.insert(operation.clone());
+        operation
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
         let mut out = String::new();

@@ -38,6 +38,15 @@ impl ObjectKey {
         ObjectKey(Path::from(format!("evidence/{dossier_id}/{evidence_id}")))
     }
 
+    /// Where the client of a staged upload `PUT`s its bytes. The evidence key is another one,
+    /// which only a completion writes (by moving these bytes there before checking them), so
+    /// nothing a client sends after the check can change what is served.
+    pub fn staging(dossier_id: Uuid, evidence_id: Uuid) -> ObjectKey {
+        ObjectKey(Path::from(format!(
+            "evidence/{dossier_id}/{evidence_id}.upload"
+        )))
+    }
+
     /// Prefix of every evidence object of one dossier.
     pub fn dossier_prefix(dossier_id: Uuid) -> Path {
         Path::from(format!("evidence/{dossier_id}"))
@@ -62,6 +71,25 @@ impl ObjectKey {
                 Some((dossier.parse().ok()?, evidence.parse().ok()?))
             }
             _ => None,
+        }
+    }
+}
+
+/// Bytes received in full but not yet visible at their key.
+pub struct PendingObject {
+    writer: WriteMultipart,
+    pub size: u64,
+}
+
+impl PendingObject {
+    pub async fn commit(self) -> Result<u64, object_store::Error> {
+        self.writer.finish().await?;
+        Ok(self.size)
+    }
+
+    pub async fn discard(self) {
+        if let Err(err) = self.writer.abort().await {
+            tracing::warn!(error = %err, "discarding received bytes left parts behind; the sweep will remove them");
         }
     }
 }
@@ -257,14 +285,16 @@ impl Storage {
         }
     }
 
-    /// Streams `body` into `key` as it comes, refusing more than `max_bytes`; used for staged
-    /// uploads, whose content is checked when the client completes them.
-    pub async fn put_unchecked<S, E>(
+    /// Streams `body` towards `key` as it comes, refusing more than `max_bytes`; used for
+    /// staged uploads, whose content is checked when the client completes them. Nothing is
+    /// visible at `key` until the caller commits the returned object, which it does only if the
+    /// upload is still open once the last byte arrived.
+    pub async fn receive_unchecked<S, E>(
         &self,
         key: &ObjectKey,
         body: S,
         max_bytes: u64,
-    ) -> Result<u64, UploadError>
+    ) -> Result<PendingObject, UploadError>
     where
         S: Stream<Item = Result<Bytes, E>> + Send,
         E: std::fmt::Display,
@@ -287,15 +317,21 @@ impl Storage {
         }
         .await;
         match result {
-            Ok(()) => {
-                writer.finish().await?;
-                Ok(size)
-            }
+            Ok(()) => Ok(PendingObject { writer, size }),
             Err(err) => {
                 let _ = writer.abort().await;
                 Err(err)
             }
         }
+    }
+
+    /// Moves an object to another key (on S3, a copy then a delete).
+    pub async fn rename(
+        &self,
+        from: &ObjectKey,
+        to: &ObjectKey,
+    ) -> Result<(), object_store::Error> {
+        self.store.rename(&from.0, &to.0).await
     }
 
     /// Reads a stored object through once to learn its hash and type, as a completed staged

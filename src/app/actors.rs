@@ -29,8 +29,9 @@ impl ActorCache {
             return Ok(actor);
         }
         let (identity, expires_at) = auth.authenticate(token).await.map_err(|e| {
-            tracing::debug!(error = %e, "token refused");
-            AppError::Unauthenticated
+            // The reason only: the token itself is a credential.
+            tracing::info!(reason = e.reason(), "token refused: {e}");
+            AppError::Unauthenticated { reason: e.reason() }
         })?;
         let actor = match self.cached(&identity) {
             Some(actor) => actor,

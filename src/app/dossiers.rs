@@ -33,14 +33,8 @@ pub async fn create(
             format!("no programme has the code {programme_code:?}"),
         )
     })?;
-    let application_date = application_date.unwrap_or_else(today);
-    if application_date > today() {
-        return Err(AppError::invalid(
-            &["applicationDate"],
-            "DATE_IN_FUTURE",
-            "the application date cannot be in the future",
-        ));
-    }
+    let application_date =
+        super::experiences::past_day(application_date.unwrap_or_else(today), "applicationDate")?;
     let tx = state.db.begin().await?;
     let dossier = db::dossiers::create(
         &tx,
@@ -110,6 +104,8 @@ pub async fn transition(
         Transition::MarkReadyForJury => Action::MarkReadyForJury,
         Transition::RecordDecision => Action::RecordDecision,
     };
+    let comment = super::experiences::optional_text(comment.map(str::to_owned), "comment", 10_000)?;
+    let comment = comment.as_deref();
     let tx = state.db.begin().await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, action).await?;
     let next = dossier
@@ -157,11 +153,11 @@ pub async fn assign(
     role: &'static str,
 ) -> AppResult<DossierRecord> {
     let subject = subject.trim();
-    if subject.is_empty() || subject.len() > 255 {
+    if subject.is_empty() || subject.len() > 255 || subject.chars().any(char::is_control) {
         return Err(AppError::invalid(
             &["subject"],
             "INVALID_SUBJECT",
-            "the subject must be 1 to 255 characters",
+            "the subject must be 1 to 255 characters, without control characters",
         ));
     }
     let tx = state.db.begin().await?;

@@ -150,7 +150,7 @@ pub async fn start_staged(
     let dossier = accepting_evidence(&tx, actor, new.dossier_id).await?;
     let links = resolve_links(&tx, state, &dossier, &new.links).await?;
     let evidence_id = Uuid::now_v7();
-    let key = ObjectKey::evidence(dossier.id, evidence_id);
+    let key = ObjectKey::staging(dossier.id, evidence_id);
     let expires_at = state.links.expires_at();
     let staged = StagedUploadRecord {
         id: evidence_id,
@@ -164,6 +164,7 @@ pub async fn start_staged(
         links,
         created_by: actor.user_id,
         expires_at,
+        completing_until: None,
     };
     db::evidence::insert_staged(&tx, &staged).await?;
     audit(
@@ -188,12 +189,8 @@ pub async fn start_staged(
         Some(url) => url,
         None => state.links.sign(FileGrant {
             op: "put".into(),
-            key: key.as_str().to_owned(),
             evidence_id,
-            dossier_id: dossier.id,
             actor_id: actor.user_id,
-            file_name: staged.file_name.clone(),
-            content_type: String::new(),
             max_bytes: size,
         })?,
     };
@@ -206,6 +203,10 @@ pub async fn start_staged(
 }
 
 /// Checks the uploaded bytes against what was announced, then makes the file evidence.
+///
+/// The upload is claimed first, then its bytes are moved from the key clients `PUT` to the
+/// evidence key, and checked there: what becomes evidence is exactly what was checked, whatever
+/// a client still sends to the upload URL (that lands on the staging key, which nothing serves).
 #[tracing::instrument(skip_all, fields(evidence.id = %evidence_id))]
 pub async fn complete_staged(
     state: &AppState,
@@ -225,17 +226,47 @@ pub async fn complete_staged(
     if staged.created_by != actor.user_id {
         return Err(AppError::NotFound("upload"));
     }
-    let key = ObjectKey::parse(&staged.object_key)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("staged upload with a bad key")))?;
-    if staged.expires_at < Utc::now() && state.storage.size(&key).await?.is_none() {
-        discard_staged(state, &staged, &key).await;
+    let until = Utc::now()
+        + chrono::Duration::seconds(
+            i64::try_from(state.config.request_timeout_secs).unwrap_or(i64::MAX / 2_000),
+        );
+    if !db::evidence::claim_completion(&state.db, staged.id, until).await? {
         return Err(AppError::invalid(
             &["evidenceId"],
-            "UPLOAD_EXPIRED",
-            "the upload URL expired before any bytes arrived; start a new upload",
+            "UPLOAD_IN_PROGRESS",
+            "this upload is being completed by another request; wait for its answer",
         ));
     }
+    let result = complete_claimed(state, actor, &staged).await;
+    if result.is_err()
+        && let Err(err) = db::evidence::release_completion(&state.db, staged.id).await
+    {
+        tracing::warn!(error = %err, "a failed completion could not release its upload; the claim lapses by itself");
+    }
+    result
+}
+
+async fn complete_claimed(
+    state: &AppState,
+    actor: &Actor,
+    staged: &StagedUploadRecord,
+) -> AppResult<EvidenceRecord> {
+    let staging = ObjectKey::parse(&staged.object_key)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("staged upload with a bad key")))?;
+    let key = ObjectKey::evidence(staged.dossier_id, staged.id);
+    // An earlier completion may have moved the bytes already and failed after.
+    if staging != key && state.storage.size(&staging).await?.is_some() {
+        state.storage.rename(&staging, &key).await?;
+    }
     let Some(size) = state.storage.size(&key).await? else {
+        if staged.expires_at < Utc::now() {
+            discard_staged(state, staged, &key).await;
+            return Err(AppError::invalid(
+                &["evidenceId"],
+                "UPLOAD_EXPIRED",
+                "the upload URL expired before any bytes arrived; start a new upload",
+            ));
+        }
         return Err(AppError::invalid(
             &["evidenceId"],
             "UPLOAD_MISSING",
@@ -243,7 +274,7 @@ pub async fn complete_staged(
         ));
     };
     if size != staged.expected_size {
-        discard_staged(state, &staged, &key).await;
+        discard_staged(state, staged, &key).await;
         return Err(AppError::invalid(
             &["evidenceId"],
             "SIZE_MISMATCH",
@@ -258,13 +289,13 @@ pub async fn complete_staged(
     let stored: StoredObject = match state.storage.inspect(&key, &file_name).await {
         Ok(stored) => stored,
         Err(err @ (UploadError::FileType(_) | UploadError::TooLarge { .. })) => {
-            discard_staged(state, &staged, &key).await;
+            discard_staged(state, staged, &key).await;
             return Err(upload_error(err));
         }
         Err(err) => return Err(upload_error(err)),
     };
     if stored.sha256 != staged.expected_sha256 {
-        discard_staged(state, &staged, &key).await;
+        discard_staged(state, staged, &key).await;
         return Err(AppError::invalid(
             &["evidenceId"],
             "CHECKSUM_MISMATCH",
@@ -280,11 +311,117 @@ pub async fn complete_staged(
         content_type: stored.content_type.mime().to_owned(),
         size: stored.size,
         sha256: stored.sha256,
-        object_key: staged.object_key.clone(),
+        object_key: key.as_str().to_owned(),
         uploaded_at: Utc::now(),
     };
     commit_evidence(state, actor, &record, &staged.links, Some(staged.id)).await?;
+    // Bytes a client sent after the move; they were never checked and nothing serves them.
+    remove_object(state, &staging).await;
     Ok(record)
+}
+
+/// How a `PUT` to a staged upload's URL ended.
+pub enum StagedReceipt {
+    Stored {
+        size: u64,
+    },
+    /// Completed, discarded or being completed: the bytes were not kept.
+    Closed,
+    TooLarge {
+        limit: u64,
+    },
+    Interrupted(String),
+}
+
+/// Receives the bytes of a staged upload on the local store's signed route. The upload must be
+/// open when the request starts and still open once its last byte arrived; only then do the
+/// bytes become visible at the staging key, for the completion to move and check.
+pub async fn receive_staged_bytes<S, E>(
+    state: &AppState,
+    grant: &FileGrant,
+    body: S,
+) -> AppResult<StagedReceipt>
+where
+    S: Stream<Item = Result<Bytes, E>> + Send,
+    E: std::fmt::Display,
+{
+    let open = |staged: &Option<StagedUploadRecord>| {
+        staged
+            .as_ref()
+            .filter(|s| s.created_by == grant.actor_id && s.is_open(Utc::now()))
+            .and_then(|s| ObjectKey::parse(&s.object_key))
+    };
+    let staged = db::evidence::staged(&state.db, grant.evidence_id).await?;
+    let Some(key) = open(&staged) else {
+        return Ok(StagedReceipt::Closed);
+    };
+    let pending = match state
+        .storage
+        .receive_unchecked(&key, body, grant.max_bytes)
+        .await
+    {
+        Ok(pending) => pending,
+        Err(UploadError::TooLarge { limit }) => return Ok(StagedReceipt::TooLarge { limit }),
+        Err(UploadError::Body(message)) => return Ok(StagedReceipt::Interrupted(message)),
+        Err(err) => return Err(upload_error(err)),
+    };
+    let staged = db::evidence::staged(&state.db, grant.evidence_id).await?;
+    if open(&staged).as_ref() != Some(&key) {
+        pending.discard().await;
+        return Ok(StagedReceipt::Closed);
+    }
+    let size = pending.commit().await.map_err(AppError::from)?;
+    Ok(StagedReceipt::Stored { size })
+}
+
+/// The evidence a download link names, when the person it was issued to may still download
+/// it: the dossier may have been withdrawn, or its jury changed, since.
+pub async fn still_downloadable(
+    state: &AppState,
+    actor_id: Uuid,
+    evidence_id: Uuid,
+) -> AppResult<EvidenceRecord> {
+    let evidence = db::evidence::get(&state.db, evidence_id)
+        .await?
+        .ok_or(AppError::NotFound("evidence"))?;
+    let roles = db::users::by_ids(&state.db, &[actor_id])
+        .await?
+        .into_iter()
+        .next()
+        .map(|user| user.roles)
+        .ok_or(AppError::NotFound("evidence"))?;
+    let actor = Actor {
+        user_id: actor_id,
+        roles,
+    };
+    dossier_for(
+        &state.db,
+        &actor,
+        evidence.dossier_id,
+        Action::DownloadEvidence,
+    )
+    .await
+    .map_err(hide_dossier("evidence"))?;
+    Ok(evidence)
+}
+
+/// Records a download through the local store's route.
+pub async fn audit_download(
+    state: &AppState,
+    actor_id: Uuid,
+    evidence: &EvidenceRecord,
+) -> Result<(), sea_orm::DbErr> {
+    db::audit::record(
+        &state.db,
+        db::audit::AuditEntry {
+            actor_id: Some(actor_id),
+            action: "evidence.downloaded",
+            dossier_id: Some(evidence.dossier_id),
+            target_id: Some(evidence.id),
+            detail: None,
+        },
+    )
+    .await
 }
 
 /// Adds links from an existing file to an experience or qualification and sets the
@@ -374,8 +511,11 @@ pub async fn audit_downloads(state: &AppState, grants: &[(Uuid, Uuid, Uuid)]) ->
     Ok(())
 }
 
-/// A short-lived URL serving the original bytes. Issuing it is audited, because on S3 the
-/// download itself never reaches this service.
+/// A short-lived URL serving the original bytes, on this service's own route whatever the
+/// store: the right to download is checked again when the link is used (a dossier withdrawn
+/// in between closes it), and the download itself is audited. On S3 the route answers with a
+/// redirect to a URL the bucket presigns for [`REDIRECT_TTL`], so the bytes never pass here.
+/// Issuing the link is audited too, by the caller.
 pub async fn download_url(
     state: &AppState,
     actor: &Actor,
@@ -385,6 +525,24 @@ pub async fn download_url(
     authorize(actor, Action::DownloadEvidence, facts)
         .map_err(denial)
         .map_err(hide_dossier("evidence"))?;
+    let url = state.links.sign(FileGrant {
+        op: "get".into(),
+        evidence_id: evidence.id,
+        actor_id: actor.user_id,
+        max_bytes: evidence.size,
+    })?;
+    Ok(url.to_string())
+}
+
+/// Lifetime of the bucket URL a download link redirects to: long enough to follow a redirect,
+/// short enough that a revoked right does not outlive it by much.
+pub const REDIRECT_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Where the bytes of `evidence` can be fetched directly, when the store presigns (S3).
+pub async fn presigned_download(
+    state: &AppState,
+    evidence: &EvidenceRecord,
+) -> AppResult<Option<String>> {
     let key = ObjectKey::parse(&evidence.object_key)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("evidence with a bad key")))?;
     let query = vec![
@@ -397,29 +555,11 @@ pub async fn download_url(
             evidence.content_type.clone(),
         ),
     ];
-    let url = match state
+    Ok(state
         .storage
-        .presign(
-            object_store::signer::Method::GET,
-            &key,
-            state.links.ttl,
-            query,
-        )
+        .presign(object_store::signer::Method::GET, &key, REDIRECT_TTL, query)
         .await?
-    {
-        Some(url) => url,
-        None => state.links.sign(FileGrant {
-            op: "get".into(),
-            key: evidence.object_key.clone(),
-            evidence_id: evidence.id,
-            dossier_id: evidence.dossier_id,
-            actor_id: actor.user_id,
-            file_name: evidence.file_name.clone(),
-            content_type: evidence.content_type.clone(),
-            max_bytes: evidence.size,
-        })?,
-    };
-    Ok(url.to_string())
+        .map(|url| url.to_string()))
 }
 
 /// The candidate may add files while the dossier is a draft or waits for the jury.
@@ -527,6 +667,9 @@ async fn commit_evidence(
 
 async fn discard_staged(state: &AppState, staged: &StagedUploadRecord, key: &ObjectKey) {
     remove_object(state, key).await;
+    if let Some(staging) = ObjectKey::parse(&staged.object_key) {
+        remove_object(state, &staging).await;
+    }
     if let Err(err) = db::evidence::delete_staged(&state.db, staged.id).await {
         tracing::warn!(error = %err, upload.id = %staged.id, "could not remove a discarded staged upload; the sweep will");
     }

@@ -2,6 +2,8 @@
 //! validations; and the advisor's review of each claim.
 
 use chrono::NaiveDate;
+
+use crate::domain::text::{self, TextError, TextShape};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
@@ -14,7 +16,7 @@ use crate::db::records::{
 use crate::db::{self, Tx};
 use crate::domain::codes::{CompetenceCode, DomainCode, ProgrammeCode, QualificationCode};
 use crate::domain::experience::{ExperienceKind, SelfAssessment};
-use crate::domain::period::{Period, PeriodError, WorkingTime};
+use crate::domain::period::{self, Period, PeriodError, WorkingTime};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::programme::Programme;
 use crate::error::{AppError, AppResult};
@@ -294,12 +296,8 @@ pub async fn add_qualification(
             ));
         }
     };
-    if input.obtained_on.is_some_and(|d| d > today()) {
-        return Err(AppError::invalid(
-            &["obtainedOn"],
-            "DATE_IN_FUTURE",
-            "a diploma cannot be obtained in the future",
-        ));
+    if let Some(day) = input.obtained_on {
+        past_day(day, "obtainedOn")?;
     }
     let record = QualificationRecord {
         id: Uuid::now_v7(),
@@ -361,13 +359,7 @@ pub async fn add_prior_validation(
                 format!("{} has no domain {:?}", programme_code, input.domain_code),
             )
         })?;
-    if input.validated_on > today() {
-        return Err(AppError::invalid(
-            &["validatedOn"],
-            "DATE_IN_FUTURE",
-            "a validation cannot be dated in the future",
-        ));
-    }
+    past_day(input.validated_on, "validatedOn")?;
     let tx = state.db.begin().await?;
     let dossier = editable(&tx, actor, dossier_id).await?;
     let record = PriorValidationRecord {
@@ -432,6 +424,7 @@ fn validate(id: Uuid, dossier_id: Uuid, input: ExperienceInput) -> AppResult<Exp
 fn period_error(err: PeriodError) -> AppError {
     let (field, code) = match err {
         PeriodError::EndBeforeStart { .. } => ("endDate", "INVALID_DATE_RANGE"),
+        PeriodError::StartTooEarly { .. } => ("startDate", "DATE_TOO_EARLY"),
         PeriodError::StartInFuture { .. } => ("startDate", "DATE_IN_FUTURE"),
         PeriodError::EndInFuture { .. } => ("endDate", "DATE_IN_FUTURE"),
         PeriodError::WorkingTimeOutOfRange { .. } => {
@@ -441,39 +434,53 @@ fn period_error(err: PeriodError) -> AppError {
     AppError::invalid(&[field], code, err.to_string())
 }
 
-pub fn required_text(raw: String, field: &'static str, max_chars: usize) -> AppResult<String> {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        return Err(AppError::invalid(
-            &[field],
-            "BLANK",
-            format!("{field} must not be empty"),
-        ));
-    }
-    if trimmed.chars().count() > max_chars {
-        return Err(AppError::invalid(
-            &[field],
-            "TOO_LONG",
-            format!("{field} must be at most {max_chars} characters"),
-        ));
-    }
-    Ok(trimmed.to_owned())
+/// A day in the past, or the user error naming `field`.
+pub fn past_day(date: NaiveDate, field: &'static str) -> AppResult<NaiveDate> {
+    period::past_day(date, today())
+        .map_err(|e| AppError::invalid(&[field], e.code(), e.to_string()))
 }
 
+/// One line of text the user must give (a title, an organisation).
+pub fn required_text(raw: String, field: &'static str, max_chars: usize) -> AppResult<String> {
+    required(raw, field, TextShape::Line, max_chars)
+}
+
+/// Paragraphs the user must give (a rationale).
+pub fn required_paragraphs(
+    raw: String,
+    field: &'static str,
+    max_chars: usize,
+) -> AppResult<String> {
+    required(raw, field, TextShape::Paragraphs, max_chars)
+}
+
+/// Optional paragraphs (a description, a comment); blank is none.
 pub fn optional_text(
     raw: Option<String>,
     field: &'static str,
     max_chars: usize,
 ) -> AppResult<Option<String>> {
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) if text.chars().count() > max_chars => Err(AppError::invalid(
-            &[field],
-            "TOO_LONG",
-            format!("{field} must be at most {max_chars} characters"),
-        )),
-        Some(text) => Ok(Some(text.to_owned())),
+    match raw {
+        None => Ok(None),
+        Some(raw) => {
+            text::parse(&raw, TextShape::Paragraphs, max_chars).map_err(|e| text_error(field, e))
+        }
     }
+}
+
+fn required(
+    raw: String,
+    field: &'static str,
+    shape: TextShape,
+    max_chars: usize,
+) -> AppResult<String> {
+    text::parse(&raw, shape, max_chars)
+        .map_err(|e| text_error(field, e))?
+        .ok_or_else(|| text_error(field, TextError::Blank))
+}
+
+fn text_error(field: &'static str, err: TextError) -> AppError {
+    AppError::invalid(&[field], err.code(), format!("{field} {err}"))
 }
 
 /// A child record of a dossier the actor may not see is itself missing.

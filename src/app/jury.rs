@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::access::dossier_for;
 use super::dossiers::audit;
-use super::experiences::{optional_text, required_text};
+use super::experiences::{optional_text, required_paragraphs};
 use super::{AppState, today};
 use crate::db::records::{
     AssessmentRecord, DecisionOutcome, DecisionRecord, DossierRecord, PriorValidationRecord,
@@ -27,7 +27,7 @@ pub async fn recommend(
     recommend: bool,
     rationale: String,
 ) -> AppResult<DossierRecord> {
-    let rationale = required_text(rationale, "rationale", 10_000)?;
+    let rationale = required_paragraphs(rationale, "rationale", 10_000)?;
     let tx = state.db.begin().await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::RecommendExemption).await?;
     if dossier.status == DossierStatus::Draft || dossier.status.is_final() {

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use uuid::Uuid;
 
 use super::AppState;
 use crate::db;
@@ -43,10 +44,17 @@ pub async fn sweep(state: &AppState, grace: Duration) -> anyhow::Result<SweepRep
     for chunk in candidates.chunks(500) {
         let keys: Vec<String> = chunk.iter().map(|k| k.as_str().to_owned()).collect();
         let owned = db::evidence::owned_keys(&state.db, &keys).await?;
-        for key in chunk
+        // A completion moves a staged upload's bytes to its evidence key before it commits.
+        let ids: Vec<Uuid> = chunk
             .iter()
-            .filter(|k| !owned.iter().any(|o| o == k.as_str()))
-        {
+            .filter_map(|k| k.ids())
+            .map(|(_, id)| id)
+            .collect();
+        let completing = db::evidence::staged_ids(&state.db, &ids).await?;
+        for key in chunk.iter().filter(|k| {
+            !owned.iter().any(|o| o == k.as_str())
+                && !k.ids().is_some_and(|(_, id)| completing.contains(&id))
+        }) {
             state.storage.delete(key).await?;
             report.orphan_objects += 1;
         }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::ExprTrait;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -313,6 +314,7 @@ pub async fn insert_staged(db: &impl ConnectionTrait, s: &StagedUploadRecord) ->
         created_by: Set(s.created_by),
         created_at: Set(Utc::now()),
         expires_at: Set(s.expires_at),
+        completing_until: Set(None),
     };
     staged_upload::Entity::insert(row)
         .exec_without_returning(db)
@@ -344,12 +346,65 @@ pub async fn expired_staged(
 ) -> Result<Vec<StagedUploadRecord>, DbErr> {
     Ok(staged_upload::Entity::find()
         .filter(staged_upload::Column::ExpiresAt.lt(now))
+        .filter(
+            staged_upload::Column::CompletingUntil
+                .is_null()
+                .or(staged_upload::Column::CompletingUntil.lt(Utc::now())),
+        )
         .limit(limit)
         .all(db)
         .await?
         .into_iter()
         .map(staged_record)
         .collect())
+}
+
+/// Claims a staged upload for one completion until `until`; false when another completion
+/// holds it (or it is gone), so two completions never move bytes at once.
+pub async fn claim_completion(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    until: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = staged_upload::Entity::update_many()
+        .col_expr(
+            staged_upload::Column::CompletingUntil,
+            sea_orm::sea_query::Expr::value(until),
+        )
+        .filter(staged_upload::Column::Id.eq(id))
+        .filter(
+            staged_upload::Column::CompletingUntil
+                .is_null()
+                .or(staged_upload::Column::CompletingUntil.lt(Utc::now())),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Ends a completion's claim that did not make the upload evidence.
+pub async fn release_completion(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    staged_upload::Entity::update_many()
+        .col_expr(
+            staged_upload::Column::CompletingUntil,
+            sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(staged_upload::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Of these staged upload ids, those still staged: their evidence key may hold bytes a
+/// completion moved there and has not committed yet.
+pub async fn staged_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, DbErr> {
+    staged_upload::Entity::find()
+        .select_only()
+        .column(staged_upload::Column::Id)
+        .filter(staged_upload::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await
 }
 
 /// Deletes a staged upload only if it is still there; true when this call removed it, so two
@@ -390,6 +445,7 @@ fn staged_record(row: staged_upload::Model) -> StagedUploadRecord {
         links: serde_json::from_str(&row.links).unwrap_or_default(),
         created_by: row.created_by,
         expires_at: row.expires_at,
+        completing_until: row.completing_until,
     }
 }
 

@@ -110,6 +110,15 @@ pub struct StagedUploadRecord {
     pub links: EvidenceLinks,
     pub created_by: Uuid,
     pub expires_at: DateTime<Utc>,
+    /// Set while a completion holds the upload.
+    pub completing_until: Option<DateTime<Utc>>,
+}
+
+impl StagedUploadRecord {
+    /// Neither completed nor being completed at `now`: bytes may still be sent.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.completing_until.is_none_or(|until| until < now)
+    }
 }
 
 #[derive(Clone, Debug)]

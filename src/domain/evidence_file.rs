@@ -6,7 +6,8 @@ use std::fmt;
 /// Bytes the sniffer needs at most: office formats name their parts within the first entries.
 pub const SNIFF_LEN: usize = 64 * 1024;
 
-/// A client file name reduced to its last path component, without control characters.
+/// A client file name reduced to its last path component, without control or format
+/// characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileName(String);
 
@@ -23,7 +24,12 @@ pub enum FileNameError {
 impl FileName {
     pub fn parse(raw: &str) -> Result<FileName, FileNameError> {
         let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-        let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+        // Controls and invisible format characters (bidirectional overrides among them) would
+        // make the name display as another one.
+        let cleaned: String = last
+            .chars()
+            .filter(|c| !c.is_control() && !crate::domain::text::is_format_char(*c))
+            .collect();
         // Leading dots would make a hidden file on a user's disk.
         let cleaned = cleaned
             .trim_start_matches(|c: char| c == '.' || c.is_whitespace())

@@ -13,6 +13,7 @@ pub mod experience;
 pub mod period;
 pub mod policy;
 pub mod search_terms;
+pub mod text;
 
 pub mod programme;
 mod programme_validation;

@@ -9,11 +9,50 @@ use chrono::{Datelike, NaiveDate};
 /// The average length of a month in days; a month of FTE is this many full-time days.
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 
+/// The earliest day a period, a diploma or a validation may carry: careers of candidates
+/// today start after it, and an earlier date is a typing mistake (0000-01-01 counted 24,239
+/// months of experience).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1950, 1, 1) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
+/// Why a day that must lie in the past was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DayError {
+    #[error("the date {date} is before {EARLIEST_DATE}, the earliest date accepted")]
+    TooEarly { date: NaiveDate },
+    #[error("the date {date} is in the future (today is {today})")]
+    InFuture { date: NaiveDate, today: NaiveDate },
+}
+
+impl DayError {
+    pub fn code(self) -> &'static str {
+        match self {
+            DayError::TooEarly { .. } => "DATE_TOO_EARLY",
+            DayError::InFuture { .. } => "DATE_IN_FUTURE",
+        }
+    }
+}
+
+/// A day between [`EARLIEST_DATE`] and `today`, both included.
+pub fn past_day(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DayError> {
+    if date < EARLIEST_DATE {
+        return Err(DayError::TooEarly { date });
+    }
+    if date > today {
+        return Err(DayError::InFuture { date, today });
+    }
+    Ok(date)
+}
+
 /// Why a period or a working time was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
     #[error("the end date {end} is before the start date {start}")]
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
+    #[error("the start date {start} is before {EARLIEST_DATE}, the earliest date accepted")]
+    StartTooEarly { start: NaiveDate },
     #[error("the start date {start} is in the future (today is {today})")]
     StartInFuture { start: NaiveDate, today: NaiveDate },
     #[error(
@@ -42,6 +81,9 @@ impl Period {
             && end < start
         {
             return Err(PeriodError::EndBeforeStart { start, end });
+        }
+        if start < EARLIEST_DATE {
+            return Err(PeriodError::StartTooEarly { start });
         }
         if start > today {
             return Err(PeriodError::StartInFuture { start, today });

@@ -13,7 +13,7 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct RequestAuth {
     pub token: Option<String>,
-    actor: Arc<OnceCell<Result<Actor, String>>>,
+    actor: Arc<OnceCell<Result<Actor, Refused>>>,
 }
 
 impl RequestAuth {
@@ -29,13 +29,20 @@ pub fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
 }
 
-/// The authenticated actor, or `UNAUTHENTICATED`.
+/// Why a request has no actor, kept for the other fields of the same request.
+#[derive(Clone)]
+enum Refused {
+    Unauthenticated(&'static str),
+    Unavailable(String),
+}
+
+/// The authenticated actor, or `UNAUTHENTICATED` with the reason.
 pub async fn actor(ctx: &Context<'_>) -> Result<Actor, AppError> {
     let auth = ctx
         .data::<RequestAuth>()
-        .map_err(|_| AppError::Unauthenticated)?;
+        .map_err(|_| AppError::token_missing())?;
     let Some(token) = auth.token.as_deref() else {
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::token_missing());
     };
     let state = state(ctx);
     let resolved = auth
@@ -43,14 +50,16 @@ pub async fn actor(ctx: &Context<'_>) -> Result<Actor, AppError> {
         .get_or_init(|| async {
             match state.actors.resolve(&state.auth, &state.db, token).await {
                 Ok(actor) => Ok(actor),
-                Err(AppError::Unauthenticated) => Err(String::new()),
-                Err(other) => Err(other.to_string()),
+                Err(AppError::Unauthenticated { reason }) => Err(Refused::Unauthenticated(reason)),
+                Err(other) => Err(Refused::Unavailable(other.to_string())),
             }
         })
         .await;
     match resolved {
         Ok(actor) => Ok(actor.clone()),
-        Err(msg) if msg.is_empty() => Err(AppError::Unauthenticated),
-        Err(msg) => Err(AppError::DatabaseUnavailable(anyhow::anyhow!("{msg}"))),
+        Err(Refused::Unauthenticated(reason)) => Err(AppError::Unauthenticated { reason }),
+        Err(Refused::Unavailable(msg)) => {
+            Err(AppError::DatabaseUnavailable(anyhow::anyhow!("{msg}")))
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Parsed documents of recent queries, so that a client sending the same query text again (as
 //! every front-end does) skips the parser. Validation still runs on every request: it depends
-//! on the variables, and its limits must hold whatever the cache holds.
+//! on the variables, and its limits must hold whatever the cache holds. Documents beyond
+//! [`document_limits`] are refused here, before async-graphql parses or validates them.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -8,6 +9,8 @@ use std::sync::Mutex;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
+
+use super::document_limits::{self, DocumentRefusal};
 
 /// Distinct query texts kept; a front-end has a few dozen.
 const ENTRIES: usize = 512;
@@ -30,21 +33,26 @@ impl Default for DocumentCache {
 }
 
 impl DocumentCache {
-    /// Gives the request its parsed document when the text was seen before, and parses and
-    /// keeps it otherwise. A text that does not parse is left to the executor, which reports
-    /// the error the usual way.
-    pub fn prepare(&self, request: &mut async_graphql::Request) {
-        if request.query.len() > MAX_QUERY_BYTES {
-            return;
-        }
-        if let Some(document) = self.lock().get(&request.query).cloned() {
+    /// Gives the request its parsed document: the kept one when the text was seen before,
+    /// otherwise the text is checked, parsed, summarised and kept. Only documents within
+    /// [`document_limits`] are kept, so a hit needs no check. A text that does not parse is left
+    /// to the executor, which reports the error the usual way.
+    pub fn prepare(&self, request: &mut async_graphql::Request) -> Result<(), DocumentRefusal> {
+        let cacheable = request.query.len() <= MAX_QUERY_BYTES;
+        if cacheable && let Some(document) = self.lock().get(&request.query).cloned() {
             request.set_parsed_query(document);
-            return;
+            return Ok(());
         }
-        if let Ok(document) = parse_query(&request.query) {
+        document_limits::check_text(&request.query)?;
+        let Ok(document) = parse_query(&request.query) else {
+            return Ok(());
+        };
+        document_limits::check_document(&document)?;
+        if cacheable {
             self.lock().put(request.query.clone(), document.clone());
-            request.set_parsed_query(document);
         }
+        request.set_parsed_query(document);
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {

@@ -103,6 +103,7 @@ impl DossierNode {
         user.map(Viewer::from)
             .ok_or_else(|| super::errors::gql(AppError::NotFound("candidate")))
     }
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn experiences(
         &self,
         ctx: &Context<'_>,
@@ -130,6 +131,7 @@ impl DossierNode {
             },
         )))
     }
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn qualifications(
         &self,
         ctx: &Context<'_>,
@@ -151,6 +153,7 @@ impl DossierNode {
     }
     /// Domains validated earlier: declared on this dossier, or recorded by a jury of Acquis
     /// on an earlier dossier of the same candidate.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn prior_validations(
         &self,
         ctx: &Context<'_>,
@@ -165,6 +168,7 @@ impl DossierNode {
         Ok(list.into_iter().map(PriorValidation::from).collect())
     }
     /// Files of the dossier, optionally only those supporting a domain or a competence.
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn evidence(
         &self,
         ctx: &Context<'_>,
@@ -216,6 +220,7 @@ impl DossierNode {
         )))
     }
     /// What the experiences and files show, domain by domain.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn coverage(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DomainCoverageNode>> {
         let analysis = self.analysis(ctx).await?;
         Ok((0..analysis.coverage.len())
@@ -239,6 +244,7 @@ impl DossierNode {
         ))
     }
     /// Dispenses and allègements the profile may justify, with the advisor's recommendations.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn exemptions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExemptionFlagNode>> {
         let analysis = self.analysis(ctx).await?;
         let loaders = ctx.data_unchecked::<Loaders>();
@@ -272,6 +278,7 @@ impl DossierNode {
             &self.analysis(ctx).await?.exemptions.totals,
         ))
     }
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn assessments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DomainAssessment>> {
         let programme = self.programme_arc(ctx).await?;
         let loaders = ctx.data_unchecked::<Loaders>();
@@ -296,6 +303,7 @@ impl DossierNode {
         Ok(decision.map(JuryDecision::from))
     }
     /// Every mutation and evidence download on this dossier. Admins only.
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn audit_trail(
         &self,
         ctx: &Context<'_>,
@@ -444,6 +452,7 @@ impl DossierQuery {
     }
 
     /// Candidate: own dossiers; advisor and jury: assigned ones; admin: all.
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn dossiers(
         &self,
         ctx: &Context<'_>,

@@ -45,7 +45,10 @@ pub fn gql(err: AppError) -> async_graphql::Error {
         AppError::Invalid { .. } => "BAD_USER_INPUT",
         other => other.code(),
     };
-    let detail = err.code();
+    let detail = match &err {
+        AppError::Unauthenticated { reason } => reason,
+        other => other.code(),
+    };
     async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
         ext.set("code", code);
         if detail != code {

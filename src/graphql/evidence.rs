@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::connection::{connection, parts};
 use super::context::{actor, state};
@@ -12,7 +12,7 @@ use super::errors::{GqlResult, UserError, payload};
 use super::experience::DeletePayload;
 use super::loaders::Loaders;
 use super::referential::CompetenceNode;
-use super::uploads::UploadStreams;
+use super::uploads::{FileRef, UploadStreams};
 use crate::app::access::parse_id;
 use crate::app::evidence::{LinkInput, NewEvidence};
 use crate::app::pagination::PageRequest;
@@ -61,6 +61,7 @@ impl EvidenceNode {
         self.record.uploaded_at
     }
     /// Competences this file supports.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn competences(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CompetenceNode>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let codes = loaders
@@ -185,7 +186,7 @@ pub struct UploadEvidenceInput {
     pub dossier_id: ID,
     pub kind: EvidenceKind,
     pub title: String,
-    pub file: Upload,
+    pub file: FileRef,
     pub experience_id: Option<ID>,
     pub qualification_id: Option<ID>,
     /// A prior validation this file proves (e.g. a jury's relevé de décisions).
@@ -414,6 +415,7 @@ pub struct EvidenceQuery;
 #[Object]
 impl EvidenceQuery {
     /// Full-text search (French stemming where the database offers it) over experiences and evidence the viewer may read.
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn search_evidence(
         &self,
         ctx: &Context<'_>,

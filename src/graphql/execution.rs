@@ -8,11 +8,12 @@
 use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, BatchResponse, Pos, Request, Response};
+use async_graphql::{BatchRequest, BatchResponse, Pos, Request, Response, ServerError};
 use futures::future::join_all;
 use tracing::Instrument;
 
 use super::AcquisSchema;
+use super::document_limits::DocumentRefusal;
 use super::documents::DocumentCache;
 use super::errors::gql;
 use crate::error::AppError;
@@ -43,9 +44,12 @@ async fn execute(
     query_timeout: Duration,
     mut request: Request,
 ) -> Response {
-    documents.prepare(&mut request);
-    let operation = operation_of(&mut request);
     let started = Instant::now();
+    if let Err(refusal) = documents.prepare(&mut request) {
+        record(metrics, started, REJECTED.to_owned(), "rejected");
+        return refused_response(&refusal);
+    }
+    let operation = operation_of(&mut request);
     let span = tracing::info_span!(
         "graphql",
         operation = operation
@@ -67,8 +71,8 @@ async fn execute(
         _ => (running.await, false),
     };
     let (operation, outcome) = match operation {
-        _ if failed_before_execution(&response) => ("unknown".to_owned(), "rejected"),
-        None => ("unknown".to_owned(), "rejected"),
+        _ if failed_before_execution(&response) => (REJECTED.to_owned(), "rejected"),
+        None => (REJECTED.to_owned(), "rejected"),
         // Ended by this limit, or by the database's (statement timeout, lock wait).
         Some((operation, _)) if timed_out || response.errors.iter().any(is_timeout) => {
             (operation, "timeout")
@@ -76,6 +80,15 @@ async fn execute(
         Some((operation, _)) if response.errors.is_empty() => (operation, "ok"),
         Some((operation, _)) => (operation, "error"),
     };
+    record(metrics, started, operation, outcome);
+    response
+}
+
+/// The label of requests that never ran; their operation names are the client's, unchecked.
+const REJECTED: &str = "unknown";
+
+fn record(metrics: &Metrics, started: Instant, operation: String, outcome: &'static str) {
+    let operation = metrics.operation_label(operation);
     metrics
         .graphql_seconds
         .get_or_create(&OperationLabel {
@@ -86,7 +99,16 @@ async fn execute(
         .graphql_requests
         .get_or_create(&RequestLabels { operation, outcome })
         .inc();
-    response
+}
+
+/// A document refused before async-graphql saw it: no data, one error with its code, and no
+/// path, so it answers like any other request error (400 with graphql-response+json).
+fn refused_response(refusal: &DocumentRefusal) -> Response {
+    let mut error = ServerError::new(refusal.to_string(), None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", refusal.code());
+    error.extensions = Some(extensions);
+    Response::from_errors(vec![error])
 }
 
 /// A query stopped at its time limit: `data` is null and the one error says why. It is an

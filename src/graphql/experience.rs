@@ -77,6 +77,7 @@ impl ExperienceNode {
         }
     }
     /// Competences this experience claims.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn claims(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CompetenceClaim>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let claims = loaders
@@ -99,6 +100,7 @@ impl ExperienceNode {
             .collect())
     }
     /// Files linked to this experience.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EvidenceNode>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let files = loaders
@@ -155,6 +157,7 @@ impl QualificationNode {
         self.record.obtained_on.map(Date)
     }
     /// Files linked to this qualification (a copy of the diploma proves it).
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EvidenceNode>> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let files = loaders

@@ -198,6 +198,7 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// The audit trail, newest last; optionally of one dossier. Admins only.
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod connection;
 pub mod context;
+pub mod document_limits;
 pub mod documents;
 pub mod dossier;
 pub mod enums;
@@ -41,13 +42,40 @@ pub struct Mutation(
 
 pub type AcquisSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Limits that keep one request from costing too much.
-pub const MAX_DEPTH: usize = 12;
-pub const MAX_COMPLEXITY: usize = 1_000;
+/// Limit of a query's cost, counted by async-graphql from the `complexity` of its fields: one
+/// per field, a page its page size times its items ([`page_cost`]), other lists of objects
+/// [`LIST_WEIGHT`] times their items ([`list_cost`]). A jury member's read of 100 experiences
+/// with their claims and files costs about 18,000; 62 aliased lists of 100 dossiers with 100
+/// experiences each cost over 100 million.
+pub const MAX_COMPLEXITY: usize = 50_000;
+/// What an unpaginated list of objects (claims, files, coverage, …) is assumed to hold.
+pub const LIST_WEIGHT: usize = 10;
+
+/// Complexity of a connection field: what one item costs, times the page size asked for.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    use crate::app::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+    let size = first.map_or(DEFAULT_PAGE_SIZE, |n| {
+        u64::try_from(n).unwrap_or(1).clamp(1, MAX_PAGE_SIZE)
+    });
+    usize::try_from(size)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}
+
+/// Complexity of an unpaginated list of objects.
+pub fn list_cost(child_complexity: usize) -> usize {
+    LIST_WEIGHT
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}
 
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    // Depth and fragment expansion are checked before validation (`document_limits`), where
+    // introspection can be told apart from data; async-graphql's own depth limit stays as a
+    // backstop above the introspection queries' depth.
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
+        .limit_depth(document_limits::MAX_INTROSPECTION_DEPTH + 2)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
         .limit_directives(10)
@@ -58,7 +86,8 @@ pub fn build_schema(state: AppState) -> AcquisSchema {
     let introspection = state.config.introspection;
     let mut builder = builder().data(state);
     if !introspection {
-        builder = builder.disable_introspection();
+        // Suggestions ("Did you mean …") would name the fields introspection hides.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
 }

@@ -342,6 +342,7 @@ pub struct ReferentialQuery;
 #[Object]
 impl ReferentialQuery {
     /// Every programme at its current referential version.
+    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
     async fn programmes(&self, ctx: &Context<'_>) -> Vec<ProgrammeNode> {
         state(ctx)
             .catalog

@@ -44,7 +44,7 @@ impl ViewerQuery {
         let user = users
             .into_iter()
             .next()
-            .ok_or(AppError::Unauthenticated)
+            .ok_or_else(AppError::token_missing)
             .gql()?;
         Ok(Viewer {
             roles: actor.roles.iter().copied().map(Role::from).collect(),

@@ -1,5 +1,7 @@
-//! Signed routes serving and receiving evidence bytes when the object store cannot presign
-//! (the local filesystem). Tokens are short-lived and name exactly one object and operation.
+//! Signed routes for evidence bytes: every download link (served here from the local store,
+//! redirected to a short presigned URL on S3), and staged uploads to the local store. Tokens are short-lived and name one evidence or staged upload, one
+//! operation and the person they were issued to; everything else comes from the database when
+//! the link is used, and that person's right to it is checked again then.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -8,9 +10,12 @@ use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 
 use super::HttpState;
-use crate::app::signed_links::{FileGrant, content_disposition};
-use crate::db::{self};
-use crate::storage::{ObjectKey, UploadError};
+use crate::app::evidence::{
+    StagedReceipt, presigned_download, receive_staged_bytes, still_downloadable,
+};
+use crate::app::signed_links::content_disposition;
+use crate::error::AppError;
+use crate::storage::ObjectKey;
 
 pub async fn download(State(state): State<HttpState>, Path(token): Path<String>) -> Response {
     let Some(grant) = state.app.links.verify(&token).filter(|g| g.op == "get") else {
@@ -19,18 +24,48 @@ pub async fn download(State(state): State<HttpState>, Path(token): Path<String>)
             "this link is invalid or has expired; ask for a new one",
         );
     };
-    let Some(key) = ObjectKey::parse(&grant.key) else {
-        return problem(StatusCode::FORBIDDEN, "this link is invalid");
-    };
-    // The row may have been deleted after the link was issued.
-    match db::evidence::get(&state.app.db, grant.evidence_id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return problem(StatusCode::NOT_FOUND, "this file no longer exists"),
+    // The dossier may have been withdrawn, or its jury changed, since the link was issued.
+    let evidence = match still_downloadable(&state.app, grant.actor_id, grant.evidence_id).await {
+        Ok(evidence) => evidence,
+        Err(AppError::NotFound(_)) => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                "this file no longer exists or is no longer yours to read",
+            );
+        }
         Err(err) => {
             tracing::warn!(error = %err, "download: database unavailable");
             return problem(StatusCode::SERVICE_UNAVAILABLE, "try again later");
         }
+    };
+    match presigned_download(&state.app, &evidence).await {
+        Ok(Some(url)) => {
+            if let Err(err) =
+                crate::app::evidence::audit_download(&state.app, grant.actor_id, &evidence).await
+            {
+                tracing::warn!(error = %err, "download refused: it could not be audited");
+                return problem(StatusCode::SERVICE_UNAVAILABLE, "try again later");
+            }
+            let mut response = StatusCode::FOUND.into_response();
+            if let Ok(location) = HeaderValue::from_str(&url) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            return response;
+        }
+        Ok(None) => {}
+        Err(err) => {
+            tracing::warn!(error = %err, "download: object store unavailable");
+            return problem(StatusCode::SERVICE_UNAVAILABLE, "try again later");
+        }
     }
+    let Some(key) = ObjectKey::parse(&evidence.object_key) else {
+        tracing::error!(evidence.id = %evidence.id, "evidence with a bad object key");
+        return problem(StatusCode::NOT_FOUND, "this file no longer exists");
+    };
     let (size, stream) = match state.app.storage.get_stream(&key).await {
         Ok(found) => found,
         Err(object_store::Error::NotFound { .. }) => {
@@ -41,42 +76,26 @@ pub async fn download(State(state): State<HttpState>, Path(token): Path<String>)
             return problem(StatusCode::SERVICE_UNAVAILABLE, "try again later");
         }
     };
-    if let Err(err) = audit_download(&state, &grant).await {
+    if let Err(err) =
+        crate::app::evidence::audit_download(&state.app, grant.actor_id, &evidence).await
+    {
         tracing::warn!(error = %err, "download refused: it could not be audited");
         return problem(StatusCode::SERVICE_UNAVAILABLE, "try again later");
     }
     let mut response = Body::from_stream(stream.map_err(std::io::Error::other)).into_response();
     let headers = response.headers_mut();
-    let content_type = HeaderValue::from_str(&grant.content_type)
+    let content_type = HeaderValue::from_str(&evidence.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    if let Ok(value) = HeaderValue::from_str(&content_disposition(&grant.file_name)) {
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&evidence.file_name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
     response
-}
-
-async fn audit_download(state: &HttpState, grant: &FileGrant) -> Result<(), sea_orm::DbErr> {
-    db::audit::record(
-        &state.app.db,
-        db::audit::AuditEntry {
-            actor_id: Some(grant.actor_id),
-            action: "evidence.downloaded",
-            dossier_id: Some(grant.dossier_id),
-            target_id: Some(grant.evidence_id),
-            detail: None,
-        },
-    )
-    .await
 }
 
 pub async fn upload(
@@ -90,42 +109,25 @@ pub async fn upload(
             "this upload link is invalid or has expired; start a new upload",
         );
     };
-    let Some(key) = ObjectKey::parse(&grant.key) else {
-        return problem(StatusCode::FORBIDDEN, "this upload link is invalid");
-    };
-    match db::evidence::staged(&state.app.db, grant.evidence_id).await {
-        Ok(Some(staged)) if staged.object_key == grant.key => {}
-        Ok(_) => {
-            return problem(
-                StatusCode::NOT_FOUND,
-                "this upload was completed or discarded; start a new upload",
-            );
-        }
-        Err(err) => {
-            tracing::warn!(error = %err, "upload: database unavailable");
-            return problem(StatusCode::SERVICE_UNAVAILABLE, "try again later");
-        }
-    }
-    match state
-        .app
-        .storage
-        .put_unchecked(&key, body.into_data_stream(), grant.max_bytes)
-        .await
-    {
-        Ok(size) => {
+    match receive_staged_bytes(&state.app, &grant, body.into_data_stream()).await {
+        Ok(StagedReceipt::Stored { size }) => {
             tracing::info!(evidence.id = %grant.evidence_id, upload.size = size, "staged bytes received");
             StatusCode::OK.into_response()
         }
-        Err(UploadError::TooLarge { limit }) => problem(
+        Ok(StagedReceipt::Closed) => problem(
+            StatusCode::CONFLICT,
+            "this upload was completed or discarded; these bytes were not kept. Start a new upload",
+        ),
+        Ok(StagedReceipt::TooLarge { limit }) => problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!("more than the announced {limit} bytes were sent"),
         ),
-        Err(UploadError::Body(e)) => problem(
+        Ok(StagedReceipt::Interrupted(message)) => problem(
             StatusCode::BAD_REQUEST,
-            &format!("the upload was interrupted: {e}"),
+            &format!("the upload was interrupted: {message}"),
         ),
         Err(err) => {
-            tracing::warn!(error = %err, "upload: object store unavailable");
+            tracing::warn!(error = %err, code = err.code(), "upload: a dependency is unavailable");
             problem(StatusCode::SERVICE_UNAVAILABLE, "try again later")
         }
     }

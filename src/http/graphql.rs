@@ -3,12 +3,11 @@
 //! plain JSON otherwise), with 4xx statuses for requests that fail before execution.
 //! `.ci/audit` checks this file against the GraphQL-over-HTTP audit of the `graphql-http` package.
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde_json::{Map, Value};
@@ -18,6 +17,7 @@ use std::time::Duration;
 
 use super::HttpState;
 use crate::graphql::context::RequestAuth;
+use crate::graphql::document_limits;
 use crate::graphql::execution::{self, failed_before_execution};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::uploads::{UploadStreams, contains_placeholder};
@@ -32,15 +32,6 @@ const MAX_JSON_BODY: usize = 2 << 20;
 /// How much of a multipart body may precede the headers of its second part: the `operations`
 /// JSON has to fit in it, since its order is checked before the files are read.
 const MAX_MULTIPART_HEAD: usize = 1 << 20;
-
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Acquis")
-            .finish(),
-    )
-}
 
 pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Body) -> Response {
     let Some(media) = negotiate(&headers) else {
@@ -230,7 +221,10 @@ fn request_of(value: Value) -> Result<async_graphql::Request, String> {
         return Err("the request must be a JSON object".to_owned());
     };
     match params.get("query") {
-        Some(Value::String(_)) => {}
+        // Checked before anything parses it: the parser recurses once per bracket.
+        Some(Value::String(query)) => {
+            document_limits::check_text(query).map_err(|refusal| refusal.to_string())?
+        }
         None | Some(Value::Null) => return Err("the query parameter is missing".to_owned()),
         Some(_) => return Err("the query parameter must be a string".to_owned()),
     }
@@ -455,8 +449,10 @@ async fn execute(
     )
     .await;
     let status = status_of(&response, media);
-    let body = match response_body(&response) {
+    let limit = state.app.config.max_response_bytes;
+    let body = match response_body(&response, limit) {
         Ok(body) => body,
+        Err(err) if err.is_io() => too_large_body(&response, limit),
         Err(err) => {
             tracing::error!(error = %err, "could not serialise a GraphQL response");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -477,28 +473,79 @@ fn status_of(response: &BatchResponse, media: &str) -> StatusCode {
     }
 }
 
-/// The JSON body; a result that failed before execution has no `data` entry at all, as the
-/// GraphQL spec asks (async-graphql would write `"data": null`).
-fn response_body(response: &BatchResponse) -> serde_json::Result<Vec<u8>> {
-    let mut body = Vec::with_capacity(4096);
+/// The JSON body, at most `limit` bytes (an I/O error past it); a result that failed before
+/// execution has no `data` entry at all, as the GraphQL spec asks (async-graphql would write
+/// `"data": null`).
+fn response_body(response: &BatchResponse, limit: usize) -> serde_json::Result<Vec<u8>> {
+    let mut body = CappedBody {
+        bytes: Vec::with_capacity(4096),
+        limit,
+    };
     match response {
         BatchResponse::Single(r) => write_result(&mut body, r)?,
         BatchResponse::Batch(list) => {
-            body.push(b'[');
+            body.push(b"[")?;
             for (i, r) in list.iter().enumerate() {
                 if i > 0 {
-                    body.push(b',');
+                    body.push(b",")?;
                 }
                 write_result(&mut body, r)?;
             }
-            body.push(b']');
+            body.push(b"]")?;
         }
     }
-    Ok(body)
+    Ok(body.bytes)
+}
+
+/// What replaces an answer larger than the limit: the operations ran (a mutation's changes
+/// stand), but their data is not sent; each result says why.
+fn too_large_body(response: &BatchResponse, limit: usize) -> Vec<u8> {
+    let one = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "message": format!("the answer is larger than {limit} bytes and was not sent; ask for fewer items or fields"),
+            "extensions": { "code": "RESPONSE_TOO_LARGE" },
+        }],
+    });
+    let value = match response {
+        BatchResponse::Single(_) => one,
+        BatchResponse::Batch(list) => Value::Array(vec![one; list.len()]),
+    };
+    value.to_string().into_bytes()
+}
+
+/// A response body that refuses to grow past its limit, so an oversized answer stops being
+/// serialised as soon as it is known to be too large.
+struct CappedBody {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl CappedBody {
+    fn push(&mut self, piece: &[u8]) -> serde_json::Result<()> {
+        std::io::Write::write_all(self, piece).map_err(serde_json::Error::io)
+    }
+}
+
+impl std::io::Write for CappedBody {
+    fn write(&mut self, piece: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + piece.len() > self.limit {
+            return Err(std::io::Error::other("response too large"));
+        }
+        self.bytes.extend_from_slice(piece);
+        Ok(piece.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Serialises straight from the response, without an intermediate JSON tree.
-fn write_result(body: &mut Vec<u8>, response: &async_graphql::Response) -> serde_json::Result<()> {
+fn write_result(
+    body: &mut CappedBody,
+    response: &async_graphql::Response,
+) -> serde_json::Result<()> {
     if failed_before_execution(response) {
         serde_json::to_writer(
             body,

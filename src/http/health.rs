@@ -2,8 +2,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use super::HttpState;
 
@@ -35,16 +37,33 @@ pub async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<serde_j
     )
 }
 
-/// Prometheus text exposition.
-pub async fn metrics(State(state): State<HttpState>) -> impl axum::response::IntoResponse {
+/// Prometheus text exposition; with `ACQUIS_METRICS_TOKEN` set, only for that bearer token.
+pub async fn metrics(State(state): State<HttpState>, headers: HeaderMap) -> Response {
+    if let Some(expected) = &state.app.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // Digests compared, so the time taken says nothing about the token.
+        if Sha256::digest(given.trim().as_bytes()) != Sha256::digest(expected.as_bytes()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "/metrics needs the bearer token of ACQUIS_METRICS_TOKEN\n",
+            )
+                .into_response();
+        }
+    }
     let (size, idle) = crate::db::pool_stats(&state.app.db);
     state.app.metrics.db_pool_size.set(i64::from(size));
     state.app.metrics.db_pool_idle.set(idle as i64);
     (
         [(
-            axum::http::header::CONTENT_TYPE,
+            header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         state.app.metrics.render(),
     )
+        .into_response()
 }

@@ -2,6 +2,7 @@
 //! Only this module knows axum.
 
 mod files;
+mod graphiql;
 mod graphql;
 mod health;
 mod multipart;
@@ -10,9 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::CorsLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
@@ -43,7 +46,9 @@ pub fn router(app: AppState, schema: AcquisSchema) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/files/{token}", get(files::download).put(files::upload));
     if graphiql {
-        router = router.route("/", get(graphql::graphiql));
+        router = router
+            .route("/", get(graphiql::page))
+            .route("/graphiql/{name}", get(graphiql::asset));
     }
     router
         .with_state(state)
@@ -53,6 +58,11 @@ pub fn router(app: AppState, schema: AcquisSchema) -> Router {
             timeout,
         ))
         .layer(CatchPanicLayer::new())
+        // Every answer is what its Content-Type says; a browser must not guess otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(
             // Spans carry method and path only: never headers (tokens) nor bodies (personal data).
             TraceLayer::new_for_http()

@@ -147,8 +147,32 @@ fn generate(rng: &mut StdRng, corpus: &[Value]) -> (Vec<u8>, &'static str, bool)
                 "code",
                 " } } } }".repeat(depth / 4 + 1)
             );
-            match rng.random_range(0..3) {
+            let n = rng.random_range(1..3000);
+            match rng.random_range(0..8) {
                 0 => json!({ "query": deep }).to_string().into_bytes(),
+                3 => json!({ "query": format!("{{ programme(code: {}\"DEIS\"{}) {{ code }} }}", "[".repeat(n), "]".repeat(n)) })
+                    .to_string()
+                    .into_bytes(),
+                4 => json!({ "query": format!("{{ programme(code: {}1{}) {{ code }} }}", "{a:".repeat(n), "}".repeat(n)) })
+                    .to_string()
+                    .into_bytes(),
+                5 => json!({ "query": format!("query($v: [String] = {}null{}) {{ programme(code: \"DEIS\") {{ code }} }}", "[".repeat(n), "]".repeat(n)) })
+                    .to_string()
+                    .into_bytes(),
+                6 => {
+                    let levels = rng.random_range(1..40);
+                    let mut query = String::from("query { ...F0 } ");
+                    for i in 0..levels {
+                        query.push_str(&format!("fragment F{i} on Query {{ ...F{n} ...F{n} }} ", n = i + 1));
+                    }
+                    query.push_str(&format!("fragment F{levels} on Query {{ __typename }}"));
+                    json!({ "query": query }).to_string().into_bytes()
+                }
+                7 => {
+                    let index = ["abc", "-1", "99", "0", ""][n % 5];
+                    let query = format!("mutation {{ uploadEvidence(input: {{ dossierId: \"x\", kind: OTHER, title: \"x\", file: \"#__graphql_file__:{index}\" }}) {{ evidence {{ id }} }} }}");
+                    json!({ "query": query }).to_string().into_bytes()
+                }
                 1 => {
                     let aliases: String = (0..rng.random_range(1..2000))
                         .map(|i| format!("a{i}: me {{ id }} "))

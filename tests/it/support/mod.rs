@@ -7,6 +7,7 @@
 //! - `ACQUIS_TEST_S3_BUCKET=name` (with the usual `AWS_*` variables): objects go to that bucket
 //!   (default: a fresh local directory per test).
 
+pub mod browser;
 pub mod files;
 
 use std::path::PathBuf;
