@@ -12,7 +12,12 @@ use crate::startup::{Application, build_state};
 use crate::{auth, db, graphql};
 
 #[derive(Parser, Debug)]
-#[command(name = "acquis", version, about = "GraphQL service for VAE dossiers")]
+#[command(
+    name = "acquis",
+    version,
+    about = "GraphQL service for VAE dossiers",
+    after_help = crate::config::variables::help_text()
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -21,6 +26,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve the API (the default).
+    #[command(after_help = crate::config::variables::help_text())]
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
+pub mod variables;
+
 /// Everything the service needs to start; built from the environment in production and in code
 /// by the tests.
 #[derive(Clone, Debug)]
@@ -99,14 +101,8 @@ impl Config {
     /// Reads configuration through `lookup`, so tests can supply their own environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let listen = parse_or(
-            "ACQUIS_LISTEN",
-            get("ACQUIS_LISTEN"),
-            "127.0.0.1:8080".parse().ok(),
-        )?;
-        let data_dir = get("ACQUIS_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("./data"));
+        let listen = listen_address(parse_or("ACQUIS_LISTEN", get("ACQUIS_LISTEN"))?)?;
+        let data_dir: PathBuf = parse_or("ACQUIS_DATA_DIR", get("ACQUIS_DATA_DIR"))?;
         let database_url = match get("DATABASE_URL") {
             Some(url)
                 if url.starts_with("sqlite:")
@@ -140,11 +136,8 @@ impl Config {
                 Some(Url::parse(&v).map_err(|e| invalid("ACQUIS_PUBLIC_URL", &v, &e.to_string()))?)
             }
         };
-        let max_upload_bytes: u64 = parse_or(
-            "ACQUIS_MAX_UPLOAD_BYTES",
-            get("ACQUIS_MAX_UPLOAD_BYTES"),
-            Some(25 * 1024 * 1024),
-        )?;
+        let max_upload_bytes: u64 =
+            parse_or("ACQUIS_MAX_UPLOAD_BYTES", get("ACQUIS_MAX_UPLOAD_BYTES"))?;
         if max_upload_bytes == 0 {
             return Err(invalid(
                 "ACQUIS_MAX_UPLOAD_BYTES",
@@ -155,7 +148,6 @@ impl Config {
         let db_max_connections: u32 = parse_or(
             "ACQUIS_DB_MAX_CONNECTIONS",
             get("ACQUIS_DB_MAX_CONNECTIONS"),
-            Some(10),
         )?;
         if db_max_connections == 0 {
             return Err(invalid(
@@ -167,12 +159,10 @@ impl Config {
         let request_timeout_secs: u64 = parse_or(
             "ACQUIS_REQUEST_TIMEOUT_SECS",
             get("ACQUIS_REQUEST_TIMEOUT_SECS"),
-            Some(600),
         )?;
         let query_timeout_secs: u64 = parse_or(
             "ACQUIS_QUERY_TIMEOUT_SECS",
             get("ACQUIS_QUERY_TIMEOUT_SECS"),
-            Some(30),
         )?;
         if query_timeout_secs == 0 {
             return Err(invalid(
@@ -181,11 +171,10 @@ impl Config {
                 "must be at least 1",
             ));
         }
-        let sweep_grace_secs = parse_or(
-            "ACQUIS_SWEEP_GRACE_SECS",
-            get("ACQUIS_SWEEP_GRACE_SECS"),
-            Some(request_timeout_secs.saturating_mul(2).max(600)),
-        )?;
+        let sweep_grace_secs = match get("ACQUIS_SWEEP_GRACE_SECS") {
+            Some(raw) => parse_or("ACQUIS_SWEEP_GRACE_SECS", Some(raw))?,
+            None => request_timeout_secs.saturating_mul(2).max(600),
+        };
         Ok(Config {
             listen,
             database_url,
@@ -196,28 +185,25 @@ impl Config {
             jwks_min_refresh_secs: parse_or(
                 "ACQUIS_JWKS_MIN_REFRESH_SECS",
                 get("ACQUIS_JWKS_MIN_REFRESH_SECS"),
-                Some(10),
             )?,
             jwt_issuer: get("ACQUIS_JWT_ISSUER"),
             jwt_audience: get("ACQUIS_JWT_AUDIENCE"),
-            roles_claim: get("ACQUIS_ROLES_CLAIM").unwrap_or_else(|| "roles".to_owned()),
+            roles_claim: parse_or("ACQUIS_ROLES_CLAIM", get("ACQUIS_ROLES_CLAIM"))?,
             max_upload_bytes,
             public_url,
             signed_url_ttl_secs: parse_or(
                 "ACQUIS_SIGNED_URL_TTL_SECS",
                 get("ACQUIS_SIGNED_URL_TTL_SECS"),
-                Some(300),
             )?,
-            graphiql: parse_bool("ACQUIS_GRAPHIQL", get("ACQUIS_GRAPHIQL"), true)?,
-            introspection: parse_bool("ACQUIS_INTROSPECTION", get("ACQUIS_INTROSPECTION"), true)?,
+            graphiql: parse_bool("ACQUIS_GRAPHIQL", get("ACQUIS_GRAPHIQL"))?,
+            introspection: parse_bool("ACQUIS_INTROSPECTION", get("ACQUIS_INTROSPECTION"))?,
             request_timeout_secs,
             query_timeout_secs,
-            load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"), true)?,
+            load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"))?,
             sweep_grace_secs,
             max_response_bytes: parse_or(
                 "ACQUIS_MAX_RESPONSE_BYTES",
                 get("ACQUIS_MAX_RESPONSE_BYTES"),
-                Some(16 << 20),
             )?,
             metrics_token: get("ACQUIS_METRICS_TOKEN"),
             data_dir,
@@ -273,33 +259,51 @@ fn parse_storage_url(url: &str) -> Result<StorageConfig, ConfigError> {
     ))
 }
 
+/// `host:port` or `ip:port`; a host name is resolved now, and its first address is used.
+fn listen_address(raw: String) -> Result<SocketAddr, ConfigError> {
+    use std::net::ToSocketAddrs;
+    if let Ok(address) = raw.trim().parse() {
+        return Ok(address);
+    }
+    let mut addresses = raw.trim().to_socket_addrs().map_err(|e| {
+        invalid(
+            "ACQUIS_LISTEN",
+            &raw,
+            &format!("expected host:port or ip:port ({e})"),
+        )
+    })?;
+    addresses
+        .next()
+        .ok_or_else(|| invalid("ACQUIS_LISTEN", &raw, "the host name has no address"))
+}
+
+/// The variable's value, or its default from [`variables::VARIABLES`].
 fn parse_or<T: std::str::FromStr>(
     variable: &'static str,
     raw: Option<String>,
-    default: Option<T>,
 ) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
-    match raw {
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|e: T::Err| invalid(variable, &v, &e.to_string())),
-        None => default.ok_or_else(|| invalid(variable, "", "a value is required")),
-    }
+    let value = raw
+        .or_else(|| variables::default_value(variable).map(str::to_owned))
+        .ok_or_else(|| invalid(variable, "", "a value is required"))?;
+    value
+        .trim()
+        .parse()
+        .map_err(|e: T::Err| invalid(variable, &value, &e.to_string()))
 }
 
-fn parse_bool(
-    variable: &'static str,
-    raw: Option<String>,
-    default: bool,
-) -> Result<bool, ConfigError> {
-    match raw.as_deref().map(|v| v.trim().to_ascii_lowercase()) {
-        None => Ok(default),
-        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
-        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
-        Some(v) => Err(invalid(variable, &v, "expected true or false")),
+fn parse_bool(variable: &'static str, raw: Option<String>) -> Result<bool, ConfigError> {
+    let value = raw
+        .or_else(|| variables::default_value(variable).map(str::to_owned))
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match value.as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(invalid(variable, &value, "expected true or false")),
     }
 }
 
@@ -365,6 +369,22 @@ mod tests {
                 .variable,
             "ACQUIS_QUERY_TIMEOUT_SECS"
         );
+    }
+
+    #[test]
+    fn the_listen_address_may_name_a_host() {
+        let config = env(&[("ACQUIS_LISTEN", "localhost:8181")]).unwrap();
+        assert_eq!(config.listen.port(), 8181);
+        assert!(config.listen.ip().is_loopback());
+    }
+
+    #[test]
+    fn every_variable_with_a_value_default_parses_as_its_setting_would() {
+        let config = env(&[]).unwrap();
+        assert_eq!(config.sweep_grace_secs, 1200);
+        assert_eq!(config.roles_claim, "roles");
+        assert!(config.graphiql && config.introspection && config.load_fixtures);
+        assert_eq!(config.max_response_bytes, 16 << 20);
     }
 
     #[test]

@@ -21,16 +21,15 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects, migrates, loads the referential, binds the listener (port 0 picks a free one).
+    /// Binds the listener (port 0 picks a free one), then connects, migrates and loads the
+    /// referential. The port comes first: a busy one must stop start-up before anything is
+    /// written (the secret file, the database, the object directory).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(config.listen).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on {} (ACQUIS_LISTEN): {e}", config.listen)
+        })?;
         let secret = auth::resolve_secret(&config)?;
         let state = build_state(config, &secret, db::Purpose::Serving).await?;
-        let listener = TcpListener::bind(state.config.listen).await.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot listen on {} (ACQUIS_LISTEN): {e}",
-                state.config.listen
-            )
-        })?;
         let bound = listener.local_addr()?;
         let base = state.config.public_base_url(bound);
         let state = AppState {

@@ -66,10 +66,54 @@ pub async fn connect(config: &Config, purpose: Purpose) -> anyhow::Result<Databa
         let limit_ms = config.query_timeout_secs.saturating_mul(1000);
         options.map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", limit_ms)]));
     }
+    if url.starts_with("postgres") {
+        probe_postgres(url).await?;
+    }
     // sqlx already turns on SQLite foreign keys and a 5 s busy timeout on every connection.
     Database::connect(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database ({}): {e}", redact(url)))
+}
+
+/// One connection opened by hand before the pool: a pool that cannot connect retries until it
+/// gives up and says only "pool timed out", while the first attempt knows why (refused,
+/// unknown host, authentication, missing database).
+async fn probe_postgres(url: &str) -> anyhow::Result<()> {
+    use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
+    let where_ = url::Url::parse(url)
+        .ok()
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or("localhost"),
+                u.port().unwrap_or(5432)
+            )
+        })
+        .unwrap_or_else(|| "the configured address".to_owned());
+    let fail = |cause: String| {
+        anyhow::anyhow!(
+            "cannot connect to the database at {where_} (DATABASE_URL={}): {cause}",
+            redact(url)
+        )
+    };
+    let options: sea_orm::sqlx::postgres::PgConnectOptions = url
+        .parse()
+        .map_err(|e: sea_orm::sqlx::Error| fail(e.to_string()))?;
+    let attempt = tokio::time::timeout(Duration::from_secs(5), options.connect()).await;
+    match attempt {
+        Err(_) => Err(fail("no answer within 5 s".to_owned())),
+        Ok(Err(sea_orm::sqlx::Error::Io(e))) => Err(fail(match e.kind() {
+            std::io::ErrorKind::ConnectionRefused => {
+                "connection refused (is PostgreSQL running and listening there?)".to_owned()
+            }
+            _ => e.to_string(),
+        })),
+        Ok(Err(e)) => Err(fail(e.to_string())),
+        Ok(Ok(connection)) => {
+            let _ = connection.close().await;
+            Ok(())
+        }
+    }
 }
 
 /// Applies pending migrations.

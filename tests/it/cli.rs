@@ -49,6 +49,29 @@ fn an_unreachable_database_fails_with_one_line() {
     );
     let line = one_clear_line(&output);
     assert!(line.contains("cannot connect to the database"), "{line}");
+    assert!(line.contains("127.0.0.1:1"), "{line}");
+    assert!(line.contains("connection refused"), "{line}");
+    assert!(!line.contains("timed out"), "{line}");
+}
+
+#[test]
+fn a_busy_port_stops_start_up_before_anything_is_written() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = busy.local_addr().unwrap().to_string();
+    let data_dir =
+        std::env::temp_dir().join(format!("acquis-busy-{}", uuid::Uuid::new_v4().simple()));
+    let output = Command::new(env!("CARGO_BIN_EXE_acquis"))
+        .env("ACQUIS_DATA_DIR", &data_dir)
+        .env("ACQUIS_LISTEN", &address)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("acquis runs");
+    let line = one_clear_line(&output);
+    assert!(
+        line.contains("ACQUIS_LISTEN") && line.contains(&address),
+        "{line}"
+    );
+    assert!(!data_dir.exists(), "{} was created", data_dir.display());
 }
 
 #[test]
@@ -174,4 +197,49 @@ async fn acquis_seed_gives_each_advisor_and_jury_member_a_share_of_the_dossiers_
         "{report}"
     );
     assert_eq!(total(app.token("seed-admin", &[Role::Admin]), "").await, 12);
+}
+
+#[test]
+fn logs_written_to_a_pipe_carry_no_colour_codes() {
+    let data_dir =
+        std::env::temp_dir().join(format!("acquis-ansi-{}", uuid::Uuid::new_v4().simple()));
+    let output = Command::new(env!("CARGO_BIN_EXE_acquis"))
+        .arg("migrate")
+        .env("ACQUIS_DATA_DIR", &data_dir)
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("acquis runs");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("INFO"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
+#[test]
+fn the_help_lists_every_environment_variable_with_its_default() {
+    for args in [&["--help"][..], &["serve", "--help"][..]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_acquis"))
+            .args(args)
+            .output()
+            .expect("acquis runs");
+        assert!(output.status.success());
+        let help = String::from_utf8_lossy(&output.stdout);
+        for variable in acquis::config::variables::VARIABLES {
+            for name in variable.names {
+                assert!(help.contains(name), "{args:?}: {name} missing from\n{help}");
+            }
+        }
+        assert!(help.contains("default: 127.0.0.1:8080"), "{help}");
+    }
+}
+
+#[test]
+fn the_readme_configuration_table_is_the_one_the_code_describes() {
+    let readme = include_str!("../../README.md");
+    let table = acquis::config::variables::markdown_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's configuration table differs from src/config/variables.rs; it should read:\n{table}"
+    );
 }
