@@ -186,6 +186,9 @@ pub struct UploadEvidenceInput {
     pub dossier_id: ID,
     pub kind: EvidenceKind,
     pub title: String,
+    /// The file part of the multipart request (GraphQL multipart request spec). Each part may
+    /// be mapped to one variable only: a part mapped to several is refused with a 400 and
+    /// `UPLOAD_MAPPED_TWICE` before anything is stored (upload once, then `linkEvidence`).
     pub file: FileRef,
     pub experience_id: Option<ID>,
     pub qualification_id: Option<ID>,

@@ -20,6 +20,8 @@ pub struct IncomingFile {
 pub trait UploadSource: Send + Sync {
     /// The file mapped to upload `index`. Files arrive in body order, so each can be taken once.
     fn take(&self, index: usize) -> BoxFuture<'_, Result<IncomingFile, String>>;
+    /// Reads what no resolver took, so that the answer can be read by a client still sending.
+    fn finish(&self) -> BoxFuture<'_, ()>;
 }
 
 /// Request data carrying the files of a multipart request.

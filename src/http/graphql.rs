@@ -20,7 +20,7 @@ use crate::graphql::context::RequestAuth;
 use crate::graphql::document_limits;
 use crate::graphql::execution::{self, failed_before_execution};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::uploads::{UploadStreams, contains_placeholder};
+use crate::graphql::uploads::{UploadSource, UploadStreams, contains_placeholder};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -39,14 +39,16 @@ pub async fn post(State(state): State<HttpState>, headers: HeaderMap, body: Body
     };
     let received = match body_kind(&headers) {
         Ok(BodyKind::Json) => receive_json(body).await.map(|batch| (batch, None)),
-        Ok(BodyKind::Multipart { boundary }) => receive_multipart(body, &boundary)
-            .await
-            .map(|(batch, files)| (batch, Some(files))),
-        Err(reason) => Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, reason.to_owned())),
+        Ok(BodyKind::Multipart { boundary }) => {
+            receive_multipart(body, &boundary, drain_budget(&state))
+                .await
+                .map(|(batch, files)| (batch, Some(files)))
+        }
+        Err(reason) => Err(Refusal::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, reason)),
     };
     let (batch, files) = match received {
         Ok(received) => received,
-        Err((status, message)) => return error_response(media, status, &message),
+        Err(refusal) => return refusal_response(media, &refusal),
     };
     if let BatchRequest::Batch(list) = &batch
         && list.len() > MAX_BATCH
@@ -106,8 +108,35 @@ pub async fn get(
     execute(&state, &headers, BatchRequest::Single(request), None, media).await
 }
 
-/// Why a request body was refused before execution: the status and a message for the client.
-type Refusal = (StatusCode, String);
+/// How much of a refused multipart body is read and dropped before answering: the files it may
+/// carry at most. Past it (or past the request timeout), closing the connection is the better deal.
+fn drain_budget(state: &HttpState) -> u64 {
+    let files = super::multipart::MAX_FILES as u64;
+    state
+        .app
+        .config
+        .max_upload_bytes
+        .saturating_mul(files)
+        .saturating_add(MAX_MULTIPART_HEAD as u64)
+}
+
+/// Why a request body was refused before execution: the status, a code and a message for the
+/// client.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, message: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            code: "BAD_REQUEST",
+            message: message.into(),
+        }
+    }
+}
 
 enum BodyKind {
     Json,
@@ -171,20 +200,20 @@ async fn receive_json(body: Body) -> Result<BatchRequest, Refusal> {
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| {
-            (
+            Refusal::new(
                 StatusCode::BAD_REQUEST,
                 format!("the request body could not be read: {err}"),
             )
         })?;
         if bytes.len() + chunk.len() > MAX_JSON_BODY {
-            return Err((
+            return Err(Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("a JSON request body may be at most {MAX_JSON_BODY} bytes"),
             ));
         }
         bytes.extend_from_slice(&chunk);
     }
-    parse_json_body(&bytes).map_err(|message| (StatusCode::BAD_REQUEST, message))
+    parse_json_body(&bytes).map_err(|message| Refusal::new(StatusCode::BAD_REQUEST, message))
 }
 
 /// A JSON body as a request or a batch. The parameters are checked here because async-graphql's
@@ -277,20 +306,29 @@ fn optional_param(
 async fn receive_multipart(
     body: Body,
     boundary: &str,
+    drain_budget: u64,
 ) -> Result<(BatchRequest, UploadStreams), Refusal> {
     let invalid = |message: String| {
-        (
+        Refusal::new(
             StatusCode::BAD_REQUEST,
             format!("invalid multipart request: {message}"),
         )
     };
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let stream = check_part_order(stream, boundary).await?;
-    let received = super::multipart::receive(stream, boundary)
+    let received = super::multipart::receive(stream, boundary, drain_budget)
         .await
-        .map_err(invalid)?;
-    let request =
-        request_of(received.operations).map_err(|err| invalid(format!("operations: {err}")))?;
+        .map_err(|err| Refusal {
+            code: err.code,
+            ..invalid(err.message)
+        })?;
+    let request = match request_of(received.operations) {
+        Ok(request) => request,
+        Err(err) => {
+            received.files.finish().await;
+            return Err(invalid(format!("operations: {err}")));
+        }
+    };
     Ok((
         BatchRequest::Single(request),
         UploadStreams(Arc::new(received.files)),
@@ -308,7 +346,7 @@ where
     S: Stream<Item = std::io::Result<Bytes>> + Send + Unpin,
 {
     let invalid = |message: &str| {
-        (
+        Refusal::new(
             StatusCode::BAD_REQUEST,
             format!("invalid multipart request: {message}"),
         )
@@ -325,7 +363,7 @@ where
         }
         if head.len() > MAX_MULTIPART_HEAD {
             drain(&mut stream).await;
-            return Err((
+            return Err(Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "invalid multipart request: the 'operations' part must come first and fit in {MAX_MULTIPART_HEAD} bytes"
@@ -437,8 +475,8 @@ async fn execute(
     let mut batch = batch
         .data(RequestAuth::new(token))
         .data(Loaders::new(&state.app));
-    if let Some(files) = files {
-        batch = batch.data(files);
+    if let Some(files) = &files {
+        batch = batch.data(files.clone());
     }
     let response = execution::execute_batch(
         &state.schema,
@@ -448,6 +486,10 @@ async fn execute(
         batch,
     )
     .await;
+    // Files no resolver read (a refused upload) are read to the end before answering.
+    if let Some(files) = &files {
+        files.0.finish().await;
+    }
     let status = status_of(&response, media);
     let limit = state.app.config.max_response_bytes;
     let body = match response_body(&response, limit) {
@@ -622,6 +664,16 @@ fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
         }
     }
     best.map(|(m, _)| m)
+}
+
+fn refusal_response(media: &'static str, refusal: &Refusal) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": refusal.message, "extensions": { "code": refusal.code } }] });
+    (
+        refusal.status,
+        [(header::CONTENT_TYPE, media)],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn error_response(media: &'static str, status: StatusCode, message: &str) -> Response {

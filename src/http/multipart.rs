@@ -25,7 +25,35 @@ pub struct MultipartRequest {
     pub files: FileFields,
 }
 
-pub async fn receive<S>(stream: S, boundary: &str) -> Result<MultipartRequest, String>
+/// Why a multipart request was refused, with the code the client sees.
+pub struct MultipartError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<String> for MultipartError {
+    fn from(message: String) -> MultipartError {
+        MultipartError {
+            code: "BAD_REQUEST",
+            message,
+        }
+    }
+}
+
+impl From<&str> for MultipartError {
+    fn from(message: &str) -> MultipartError {
+        message.to_owned().into()
+    }
+}
+
+/// Reads `operations` and `map`; the files stay in the body for the resolvers. `drain_budget`
+/// bounds what is read and dropped of a refused request's body, so the client, still sending,
+/// gets to read the answer instead of a broken pipe.
+pub async fn receive<S>(
+    stream: S,
+    boundary: &str,
+    drain_budget: u64,
+) -> Result<MultipartRequest, MultipartError>
 where
     S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
 {
@@ -37,9 +65,28 @@ where
         boundary.to_owned(),
         multer::Constraints::new().size_limit(limits),
     );
-    let mut operations: Value =
-        serde_json::from_str(&text_part(&mut multipart, "operations").await?)
-            .map_err(|e| format!("the 'operations' part is not valid JSON: {e}"))?;
+    match leading_parts(&mut multipart).await {
+        Ok((operations, names)) => Ok(MultipartRequest {
+            operations,
+            files: FileFields {
+                multipart: Mutex::new(multipart),
+                names,
+                drain_budget,
+            },
+        }),
+        Err(err) => {
+            drain(&mut multipart, drain_budget).await;
+            Err(err)
+        }
+    }
+}
+
+/// The operations with placeholders where the files go, and the part names by upload index.
+async fn leading_parts(
+    multipart: &mut multer::Multipart<'static>,
+) -> Result<(Value, Vec<String>), MultipartError> {
+    let mut operations: Value = serde_json::from_str(&text_part(multipart, "operations").await?)
+        .map_err(|e| format!("the 'operations' part is not valid JSON: {e}"))?;
     if !operations.is_object() {
         return Err("the 'operations' part must hold one operation (a JSON object); send batches without files".into());
     }
@@ -47,10 +94,22 @@ where
         return Err("the 'operations' part may not contain upload placeholders".into());
     }
     let map: HashMap<String, Vec<String>> =
-        serde_json::from_str(&text_part(&mut multipart, "map").await?)
+        serde_json::from_str(&text_part(multipart, "map").await?)
             .map_err(|e| format!("the 'map' part must map file names to variable paths: {e}"))?;
     if map.len() > MAX_FILES {
-        return Err(format!("at most {MAX_FILES} files per request"));
+        return Err(format!("at most {MAX_FILES} files per request").into());
+    }
+    // A file streams once, to one evidence: a part mapped to two variables (as Apollo's upload
+    // link does with one File used twice) is refused before anything is read or stored.
+    if let Some((name, paths)) = map.iter().find(|(_, paths)| paths.len() > 1) {
+        return Err(MultipartError {
+            code: "UPLOAD_MAPPED_TWICE",
+            message: format!(
+                "the file part {name:?} is mapped to {} variables ({}); send one part per file variable, or upload the file once and link it with linkEvidence",
+                paths.len(),
+                paths.join(", ")
+            ),
+        });
     }
     let mut names: Vec<String> = map.keys().cloned().collect();
     names.sort_by_key(|name| (name.parse::<u64>().unwrap_or(u64::MAX), name.clone()));
@@ -62,13 +121,21 @@ where
             *slot = Value::String(format!("{UPLOAD_PLACEHOLDER}{index}"));
         }
     }
-    Ok(MultipartRequest {
-        operations,
-        files: FileFields {
-            multipart: Mutex::new(multipart),
-            names,
-        },
-    })
+    Ok((operations, names))
+}
+
+/// Reads and drops what is left of the body, up to `budget` bytes: hyper closes a connection
+/// whose request body was left unread, and a client still sending then never sees the answer.
+async fn drain(multipart: &mut multer::Multipart<'static>, budget: u64) {
+    let mut left = budget;
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            let Some(rest) = left.checked_sub(chunk.len() as u64) else {
+                return;
+            };
+            left = rest;
+        }
+    }
 }
 
 async fn text_part(
@@ -114,6 +181,8 @@ pub struct FileFields {
     multipart: Mutex<multer::Multipart<'static>>,
     /// Part names by upload index.
     names: Vec<String>,
+    /// Most bytes [`UploadSource::finish`] reads and drops.
+    drain_budget: u64,
 }
 
 impl UploadSource for FileFields {
@@ -140,6 +209,13 @@ impl UploadSource for FileFields {
                 let bytes = field.map_err(std::io::Error::other).boxed();
                 return Ok(IncomingFile { file_name, bytes });
             }
+        })
+    }
+
+    fn finish(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let mut multipart = self.multipart.lock().await;
+            drain(&mut multipart, self.drain_budget).await;
         })
     }
 }

@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod cli;
+mod clients;
 mod dossier_read;
 mod dossiers;
 mod evidence;
