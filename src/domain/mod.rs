@@ -26,7 +26,7 @@ pub mod eligibility;
 mod exemption_totals;
 pub mod exemptions;
 
-mod rounding;
+pub mod rounding;
 
 #[cfg(test)]
 mod property_tests;

@@ -4,8 +4,9 @@
 //! verdict consistent with what is shown ("12.0 counted, 12.0 required" is never refused), and it
 //! absorbs the quarter day by which a 365-day calendar year falls short of 365.25 / 12 × 12 days.
 
-/// Rounds a month count to the one decimal shown to candidates.
-pub(crate) fn round_to_tenth(months: f64) -> f64 {
+/// Rounds a month count to the one decimal shown to candidates (half away from zero): every
+/// month count the API shows goes through here.
+pub fn round_to_tenth(months: f64) -> f64 {
     (months * 10.0).round() / 10.0
 }
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::domain::rounding::round_to_tenth;
 use async_graphql::{Object, SimpleObject};
 
 use super::enums::{CoverageStatus, ExemptionStatus, Recommendation};
@@ -24,9 +25,10 @@ impl DomainCoverageNode {
             self.analysis.coverage[self.index].domain_code.as_str(),
         )
     }
-    /// FTE months of the experiences claiming any competence of the domain (overlaps once).
+    /// FTE months of the experiences claiming any competence of the domain (overlaps once),
+    /// rounded to one decimal like every month count of the API.
     async fn fte_months(&self) -> f64 {
-        self.analysis.coverage[self.index].fte_months
+        round_to_tenth(self.analysis.coverage[self.index].fte_months)
     }
     async fn competences(&self) -> Vec<CompetenceCoverage> {
         let programme = &self.analysis.programme;
@@ -65,8 +67,10 @@ impl EligibilityNode {
     async fn admissible(&self) -> bool {
         self.0.eligibility.admissible
     }
+    /// FTE months of relevant experience, rounded to one decimal: the figure the verdict
+    /// compares with `requiredFteMonths`.
     async fn relevant_fte_months(&self) -> f64 {
-        self.0.eligibility.relevant_fte_months
+        round_to_tenth(self.0.eligibility.relevant_fte_months)
     }
     async fn required_fte_months(&self) -> f64 {
         self.0.eligibility.required_fte_months

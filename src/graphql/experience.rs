@@ -20,6 +20,7 @@ use crate::app::experiences::{
 use crate::app::{self, today};
 use crate::db::records::{ExperienceRecord, PriorValidationRecord, QualificationRecord};
 use crate::domain::period::{Period, WorkingTime, fte_months};
+use crate::domain::rounding::round_to_tenth;
 use crate::domain::policy::Actor;
 use crate::domain::programme::Programme;
 use crate::error::AppError;
@@ -61,7 +62,9 @@ impl ExperienceNode {
     async fn description(&self) -> Option<&str> {
         self.record.description.as_deref()
     }
-    /// Full-time-equivalent months of this experience alone (an ongoing one counts to today).
+    /// Full-time-equivalent months of this experience alone (an ongoing one counts to today): a
+    /// month is 365.25 / 12 full-time days, and like every month count of the API the figure is
+    /// rounded to one decimal, half away from zero.
     async fn fte_months(&self) -> f64 {
         let today = today();
         match (
@@ -72,7 +75,7 @@ impl ExperienceNode {
             ),
             WorkingTime::parse(i64::from(self.record.working_time_percent)),
         ) {
-            (Ok(period), Ok(wt)) => (fte_months(&period, wt, today) * 100.0).round() / 100.0,
+            (Ok(period), Ok(wt)) => round_to_tenth(fte_months(&period, wt, today)),
             _ => 0.0,
         }
     }

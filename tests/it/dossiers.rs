@@ -412,3 +412,33 @@ async fn an_unknown_programme_code_is_a_user_error() {
         .await;
     assert_eq!(list["dossiers"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn every_month_count_is_rounded_to_one_decimal_the_same_way() {
+    let app = spawn_app().await;
+    let alice = app.candidate("alice-rounding");
+    let id = app.create_dossier(&alice, None).await;
+    let experience = app
+        .add_experience(&alice, &id, json!({ "title": "Cheffe de service", "organisation": "CCAS", "kind": "SALARIED", "startDate": "2019-01-01", "endDate": "2025-05-03", "workingTimePercent": 100 }))
+        .await;
+    app.data(&alice, "mutation($i: ClaimCompetencesInput!) { claimCompetences(input: $i) { userErrors { code } } }",
+        json!({ "i": { "experienceId": experience, "claims": [{ "competenceCode": "DC1.1", "selfAssessment": "ACQUIRED" }] } }))
+        .await;
+    let data = app
+        .data(&alice, "query($id: ID!) { dossier(id: $id) { experiences { edges { node { fteMonths } } } coverage { domain { code } fteMonths } eligibility { relevantFteMonths } } }", json!({ "id": id }))
+        .await;
+    let experience = data["dossier"]["experiences"]["edges"][0]["node"]["fteMonths"].as_f64().unwrap();
+    let coverage = data["dossier"]["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["domain"]["code"] == "DC1")
+        .unwrap()["fteMonths"]
+        .as_f64()
+        .unwrap();
+    let relevant = data["dossier"]["eligibility"]["relevantFteMonths"].as_f64().unwrap();
+    // 2,315 days at 365.25 / 12 days a month: 76.064… months, shown as 76.1 everywhere.
+    assert_eq!(experience, 76.1, "{data:#}");
+    assert_eq!(coverage, experience, "{data:#}");
+    assert_eq!(relevant, experience, "{data:#}");
+}
