@@ -33,6 +33,10 @@ pub enum AppError {
     StaleVersion { expected: i32, actual: i32 },
     #[error("{0}")]
     InvalidTransition(String),
+    /// Several problems with one input, each a user error: all are reported at once, so the
+    /// user fixes them in one go.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Several(Vec<AppError>),
     #[error("the object store is unavailable, try again later")]
     StorageUnavailable(#[source] anyhow::Error),
     #[error("the database is unavailable, try again later")]
@@ -57,6 +61,7 @@ impl AppError {
             AppError::Invalid { code, .. } => code,
             AppError::StaleVersion { .. } => "STALE_VERSION",
             AppError::InvalidTransition(_) => "INVALID_TRANSITION",
+            AppError::Several(errors) => errors.first().map_or("BAD_USER_INPUT", AppError::code),
             AppError::StorageUnavailable(_) => "STORAGE_UNAVAILABLE",
             AppError::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",
             AppError::Timeout => "TIMEOUT",
@@ -71,6 +76,7 @@ impl AppError {
             AppError::Invalid { .. }
                 | AppError::StaleVersion { .. }
                 | AppError::InvalidTransition(_)
+                | AppError::Several(_)
         )
     }
 
@@ -91,6 +97,45 @@ impl AppError {
 
     pub fn forbidden(message: &'static str) -> AppError {
         AppError::Forbidden(Cow::Borrowed(message))
+    }
+}
+
+/// Collects the user errors of an input's fields, so that all of them are reported together.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<AppError>);
+
+impl Checks {
+    /// The value, or `None` with the error kept.
+    pub fn check<T>(&mut self, result: AppResult<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.0.push(err);
+                None
+            }
+        }
+    }
+
+    /// The error of what was collected: itself when there is one, `Several` otherwise.
+    pub fn into_error(mut self) -> AppError {
+        match self.0.len() {
+            0 => AppError::Internal(anyhow::anyhow!("a check failed without an error")),
+            1 => self.0.remove(0),
+            _ => AppError::Several(self.0),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was collected.
+    pub fn finish(self) -> AppResult<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use crate::db::{self, Tx};
 use crate::domain::evidence_file::{AcceptedType, FileName};
 use crate::domain::experience::EvidenceKind;
 use crate::domain::policy::{Action, Actor, DossierFacts, authorize};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Checks};
 use crate::storage::{ObjectKey, StoredObject, UploadError};
 
 /// What a new file is linked to, as the client named it.
@@ -52,9 +52,15 @@ where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: std::fmt::Display,
 {
-    let file_name = FileName::parse(file_name)
-        .map_err(|e| AppError::invalid(&["file"], "INVALID_FILE_NAME", e.to_string()))?;
-    let title = required_text(new.title.clone(), "title", 300)?;
+    let mut checks = Checks::default();
+    let file_name = checks.check(
+        FileName::parse(file_name)
+            .map_err(|e| AppError::invalid(&["file"], "INVALID_FILE_NAME", e.to_string())),
+    );
+    let title = checks.check(required_text(new.title.clone(), "title", 300));
+    let (Some(file_name), Some(title)) = (file_name, title) else {
+        return Err(checks.into_error());
+    };
     let (dossier, links) = {
         let tx = state.db.begin().await?;
         let dossier = accepting_evidence(&tx, actor, new.dossier_id).await?;
@@ -107,45 +113,15 @@ pub async fn start_staged(
     size: i64,
     sha256: &str,
 ) -> AppResult<StagedUpload> {
-    let file_name = FileName::parse(file_name)
-        .map_err(|e| AppError::invalid(&["fileName"], "INVALID_FILE_NAME", e.to_string()))?;
-    if !accepted_extension(&file_name) {
-        return Err(AppError::invalid(
-            &["fileName"],
-            "UNSUPPORTED_FILE_TYPE",
-            format!(
-                ".{} files are not accepted (accepted: PDF, JPEG, PNG, WebP, ODT, ODS, DOCX, XLSX, plain text)",
-                file_name.extension()
-            ),
-        ));
-    }
-    let max = state.config.max_upload_bytes;
-    let size = match u64::try_from(size) {
-        Ok(0) | Err(_) => {
-            return Err(AppError::invalid(
-                &["size"],
-                "INVALID_SIZE",
-                "the size must be a positive number of bytes",
-            ));
-        }
-        Ok(size) if size > max => {
-            return Err(AppError::invalid(
-                &["size"],
-                "FILE_TOO_LARGE",
-                format!("the file is larger than the limit of {max} bytes"),
-            ));
-        }
-        Ok(size) => size,
+    let mut checks = Checks::default();
+    let file_name = checks.check(staged_file_name(file_name));
+    let size = checks.check(staged_size(size, state.config.max_upload_bytes));
+    let sha256 = checks.check(staged_checksum(sha256));
+    let title = checks.check(required_text(new.title.clone(), "title", 300));
+    let (Some(file_name), Some(size), Some(sha256), Some(title)) = (file_name, size, sha256, title)
+    else {
+        return Err(checks.into_error());
     };
-    let sha256 = sha256.trim().to_ascii_lowercase();
-    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::invalid(
-            &["sha256"],
-            "INVALID_CHECKSUM",
-            "sha256 must be 64 hexadecimal characters",
-        ));
-    }
-    let title = required_text(new.title.clone(), "title", 300)?;
     let tx = state.db.begin().await?;
     let dossier = accepting_evidence(&tx, actor, new.dossier_id).await?;
     let links = resolve_links(&tx, state, &dossier, &new.links).await?;
@@ -200,6 +176,50 @@ pub async fn start_staged(
         headers: Vec::new(),
         expires_at,
     })
+}
+
+fn staged_file_name(raw: &str) -> AppResult<FileName> {
+    let file_name = FileName::parse(raw)
+        .map_err(|e| AppError::invalid(&["fileName"], "INVALID_FILE_NAME", e.to_string()))?;
+    if !accepted_extension(&file_name) {
+        return Err(AppError::invalid(
+            &["fileName"],
+            "UNSUPPORTED_FILE_TYPE",
+            format!(
+                ".{} files are not accepted (accepted: PDF, JPEG, PNG, WebP, ODT, ODS, DOCX, XLSX, plain text)",
+                file_name.extension()
+            ),
+        ));
+    }
+    Ok(file_name)
+}
+
+fn staged_size(size: i64, max: u64) -> AppResult<u64> {
+    match u64::try_from(size) {
+        Ok(0) | Err(_) => Err(AppError::invalid(
+            &["size"],
+            "INVALID_SIZE",
+            "the size must be a positive number of bytes",
+        )),
+        Ok(size) if size > max => Err(AppError::invalid(
+            &["size"],
+            "FILE_TOO_LARGE",
+            format!("the file is larger than the limit of {max} bytes"),
+        )),
+        Ok(size) => Ok(size),
+    }
+}
+
+fn staged_checksum(raw: &str) -> AppResult<String> {
+    let sha256 = raw.trim().to_ascii_lowercase();
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::invalid(
+            &["sha256"],
+            "INVALID_CHECKSUM",
+            "sha256 must be 64 hexadecimal characters",
+        ));
+    }
+    Ok(sha256)
 }
 
 /// Checks the uploaded bytes against what was announced, then makes the file evidence.

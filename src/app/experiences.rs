@@ -19,7 +19,7 @@ use crate::domain::experience::{ExperienceKind, SelfAssessment};
 use crate::domain::period::{self, Period, PeriodError, WorkingTime};
 use crate::domain::policy::{Action, Actor};
 use crate::domain::programme::Programme;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Checks};
 
 /// Fields of an experience as the candidate typed them.
 #[derive(Clone, Debug)]
@@ -283,27 +283,33 @@ pub async fn add_qualification(
     dossier_id: Uuid,
     input: QualificationInput,
 ) -> AppResult<QualificationRecord> {
-    let code = QualificationCode::parse(&input.code)
-        .map_err(|e| AppError::invalid(&["code"], "INVALID_CODE", e.to_string()))?;
-    let level = match input.level {
-        None => None,
-        Some(l @ 1..=8) => Some(l as u8),
-        Some(_) => {
-            return Err(AppError::invalid(
-                &["level"],
-                "INVALID_LEVEL",
-                "the level must be between 1 and 8 (national framework)",
-            ));
-        }
-    };
+    let mut checks = Checks::default();
+    let code = checks.check(
+        QualificationCode::parse(&input.code)
+            .map_err(|e| AppError::invalid(&["code"], "INVALID_CODE", e.to_string())),
+    );
+    let level = checks.check(match input.level {
+        None => Ok(None),
+        Some(l @ 1..=8) => Ok(Some(l as u8)),
+        Some(_) => Err(AppError::invalid(
+            &["level"],
+            "INVALID_LEVEL",
+            "the level must be between 1 and 8 (national framework)",
+        )),
+    });
     if let Some(day) = input.obtained_on {
-        past_day(day, "obtainedOn")?;
+        checks.check(past_day(day, "obtainedOn"));
     }
+    let title = checks.check(required_text(input.title, "title", 300));
+    let (Some(code), Some(level), Some(title), true) = (code, level, title, checks.is_empty())
+    else {
+        return Err(checks.into_error());
+    };
     let record = QualificationRecord {
         id: Uuid::now_v7(),
         dossier_id,
         code: code.as_str().to_owned(),
-        title: required_text(input.title, "title", 300)?,
+        title,
         level,
         obtained_on: input.obtained_on,
     };
@@ -404,21 +410,33 @@ pub fn competence_code(
         })
 }
 
+/// Every field checked, and every problem reported at once.
 fn validate(id: Uuid, dossier_id: Uuid, input: ExperienceInput) -> AppResult<ExperienceRecord> {
-    let period = Period::parse(input.start_date, input.end_date, today()).map_err(period_error)?;
-    let working_time =
-        WorkingTime::parse(i64::from(input.working_time_percent)).map_err(period_error)?;
-    Ok(ExperienceRecord {
-        id,
-        dossier_id,
-        title: required_text(input.title, "title", 300)?,
-        organisation: required_text(input.organisation, "organisation", 300)?,
-        kind: input.kind,
-        start_date: period.start(),
-        end_date: period.end(),
-        working_time_percent: working_time.percent(),
-        description: optional_text(input.description, "description", 20_000)?,
-    })
+    let mut checks = Checks::default();
+    let period = checks.check(
+        Period::parse(input.start_date, input.end_date, today()).map_err(period_error),
+    );
+    let working_time = checks
+        .check(WorkingTime::parse(i64::from(input.working_time_percent)).map_err(period_error));
+    let title = checks.check(required_text(input.title, "title", 300));
+    let organisation = checks.check(required_text(input.organisation, "organisation", 300));
+    let description = checks.check(optional_text(input.description, "description", 20_000));
+    match (period, working_time, title, organisation, description) {
+        (Some(period), Some(working_time), Some(title), Some(organisation), Some(description)) => {
+            Ok(ExperienceRecord {
+                id,
+                dossier_id,
+                title,
+                organisation,
+                kind: input.kind,
+                start_date: period.start(),
+                end_date: period.end(),
+                working_time_percent: working_time.percent(),
+                description,
+            })
+        }
+        _ => Err(checks.into_error()),
+    }
 }
 
 fn period_error(err: PeriodError) -> AppError {

@@ -442,3 +442,35 @@ async fn every_month_count_is_rounded_to_one_decimal_the_same_way() {
     assert_eq!(coverage, experience, "{data:#}");
     assert_eq!(relevant, experience, "{data:#}");
 }
+
+#[tokio::test]
+async fn a_mutation_with_several_invalid_fields_reports_each_of_them() {
+    let app = spawn_app().await;
+    let alice = app.candidate("alice-all-errors");
+    let id = app.create_dossier(&alice, None).await;
+    let data = app
+        .data(&alice, "mutation($i: AddExperienceInput!) { addExperience(input: $i) { experience { id } userErrors { field code } } }",
+            json!({ "i": { "dossierId": id, "title": " ", "organisation": "CCAS", "kind": "SALARIED", "startDate": "2020-01-01", "endDate": "2019-01-01", "workingTimePercent": 180 } }))
+        .await;
+    let errors = &data["addExperience"]["userErrors"];
+    assert_eq!(
+        errors,
+        &json!([
+            { "field": ["endDate"], "code": "INVALID_DATE_RANGE" },
+            { "field": ["workingTimePercent"], "code": "WORKING_TIME_OUT_OF_RANGE" },
+            { "field": ["title"], "code": "BLANK" },
+        ]),
+        "{data:#}"
+    );
+    let started = app
+        .data(&alice, "mutation($i: StartEvidenceUploadInput!) { startEvidenceUpload(input: $i) { evidenceId userErrors { field code } } }",
+            json!({ "i": { "dossierId": id, "kind": "OTHER", "title": "Pièce", "fileName": "virus.exe", "size": 0, "sha256": "nope" } }))
+        .await;
+    let codes: Vec<&str> = started["startEvidenceUpload"]["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["UNSUPPORTED_FILE_TYPE", "INVALID_SIZE", "INVALID_CHECKSUM"], "{started:#}");
+}
