@@ -81,6 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             let app = Application::build(config).await?;
             app.run_until_stopped().await?;
+            tracing::info!("Acquis stopped");
         }
         Command::Migrate => {
             let db = db::connect(&config, db::Purpose::Maintenance).await?;

@@ -72,9 +72,20 @@ impl Application {
         signal: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(address = %self.local_addr(), "serving Acquis");
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
-            .await
+            .await;
+        match &served {
+            Ok(()) => {
+                tracing::info!("every request in flight was answered; the listener is closed")
+            }
+            Err(err) => tracing::error!(error = %err, "serving stopped"),
+        }
+        match self.state.db.close_by_ref().await {
+            Ok(()) => tracing::info!("database connections closed"),
+            Err(err) => tracing::warn!(error = %err, "closing the database connections failed"),
+        }
+        served
     }
 }
 

@@ -413,9 +413,8 @@ pub fn competence_code(
 /// Every field checked, and every problem reported at once.
 fn validate(id: Uuid, dossier_id: Uuid, input: ExperienceInput) -> AppResult<ExperienceRecord> {
     let mut checks = Checks::default();
-    let period = checks.check(
-        Period::parse(input.start_date, input.end_date, today()).map_err(period_error),
-    );
+    let period = checks
+        .check(Period::parse(input.start_date, input.end_date, today()).map_err(period_error));
     let working_time = checks
         .check(WorkingTime::parse(i64::from(input.working_time_percent)).map_err(period_error));
     let title = checks.check(required_text(input.title, "title", 300));

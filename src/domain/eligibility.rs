@@ -24,6 +24,10 @@ pub struct Eligibility {
     pub required_fte_months: f64,
     /// Why, in sentences; the first one is the verdict.
     pub reasons: Vec<String>,
+    /// True when the verdict rests on a reading of the rules a person should confirm.
+    pub needs_review: bool,
+    /// What that person should confirm, in words a candidate understands.
+    pub review_notes: Vec<String>,
 }
 
 /// Applies the regime in force on the profile's application date.
@@ -40,6 +44,8 @@ pub fn eligibility(p: &Programme, profile: &Profile) -> Eligibility {
                 "Not admissible: no VAE regime of the {} is defined for an application made on {date}.",
                 p.title
             )],
+            needs_review: false,
+            review_notes: Vec::new(),
         },
     }
 }
@@ -112,6 +118,8 @@ fn assess(p: &Programme, regime: &EligibilityRegime, profile: &Profile) -> Eligi
         relevant_fte_months: months,
         required_fte_months: required,
         reasons,
+        needs_review: regime.review_note.is_some(),
+        review_notes: regime.review_note.iter().cloned().collect(),
     }
 }
 

@@ -111,6 +111,11 @@ pub struct EligibilityRegime {
     pub require_claim: bool,
     pub legal_reference: String,
     pub summary: String,
+    /// What a person should confirm about how this regime is read (a source not fully read,
+    /// an inference); its verdicts then need review. Shown apart from the reasons, in words a
+    /// candidate understands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_note: Option<String>,
 }
 
 impl EligibilityRegime {

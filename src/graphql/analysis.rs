@@ -79,6 +79,15 @@ impl EligibilityNode {
     async fn reasons(&self) -> &[String] {
         &self.0.eligibility.reasons
     }
+    /// True when the verdict rests on a reading of the rules that is not confirmed (the
+    /// referential says so): show it as provisional until an advisor checks `reviewNotes`.
+    async fn needs_review(&self) -> bool {
+        self.0.eligibility.needs_review
+    }
+    /// What an advisor should confirm, in words a candidate understands.
+    async fn review_notes(&self) -> &[String] {
+        &self.0.eligibility.review_notes
+    }
     /// Legal basis of the regime applied.
     async fn legal_reference(&self) -> Option<&str> {
         let id = &self.0.eligibility.regime_id;

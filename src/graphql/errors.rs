@@ -76,9 +76,7 @@ pub fn payload<T>(
 ) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
     match result {
         Ok(value) => Ok((Some(value), Vec::new())),
-        Err(AppError::Several(errors)) => {
-            Ok((None, errors.iter().map(UserError::from).collect()))
-        }
+        Err(AppError::Several(errors)) => Ok((None, errors.iter().map(UserError::from).collect())),
         Err(err) if err.is_user_error() => Ok((None, vec![UserError::from(&err)])),
         Err(err) => Err(gql(err)),
     }

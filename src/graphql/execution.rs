@@ -50,6 +50,9 @@ async fn execute(
         return refused_response(&refusal);
     }
     let operation = operation_of(&mut request);
+    // Kept for putting the answer back in selection order (`response_order`).
+    let document = request.parsed_query().ok().cloned();
+    let operation_name = request.operation_name.clone();
     let span = tracing::info_span!(
         "graphql",
         operation = operation
@@ -70,6 +73,11 @@ async fn execute(
         },
         _ => (running.await, false),
     };
+    let mut response = response;
+    if let Some(document) = &document {
+        super::response_order::reorder(document, operation_name.as_deref(), &mut response.data);
+    }
+    add_codes(&mut response, document.is_some());
     let (operation, outcome) = match operation {
         _ if failed_before_execution(&response) => (REJECTED.to_owned(), "rejected"),
         None => (REJECTED.to_owned(), "rejected"),
@@ -82,6 +90,36 @@ async fn execute(
     };
     record(metrics, started, operation, outcome);
     response
+}
+
+/// Gives every error a code (the README promises one): async-graphql's own errors have none.
+/// Before execution they are a document that does not parse, or one that fails validation or
+/// a limit; during it, an argument or variable that does not coerce to its type.
+fn add_codes(response: &mut Response, parsed: bool) {
+    for error in &mut response.errors {
+        if error
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some())
+        {
+            continue;
+        }
+        let code = if !error.path.is_empty() {
+            "BAD_USER_INPUT"
+        } else if !parsed {
+            "GRAPHQL_PARSE_FAILED"
+        } else {
+            match error.message.as_str() {
+                "Query is too complex." => "QUERY_TOO_COMPLEX",
+                "Query is nested too deep." => "QUERY_TOO_DEEP",
+                _ => "GRAPHQL_VALIDATION_FAILED",
+            }
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
 }
 
 /// The label of requests that never ran; their operation names are the client's, unchecked.

@@ -20,9 +20,9 @@ use crate::app::experiences::{
 use crate::app::{self, today};
 use crate::db::records::{ExperienceRecord, PriorValidationRecord, QualificationRecord};
 use crate::domain::period::{Period, WorkingTime, fte_months};
-use crate::domain::rounding::round_to_tenth;
 use crate::domain::policy::Actor;
 use crate::domain::programme::Programme;
+use crate::domain::rounding::round_to_tenth;
 use crate::error::AppError;
 
 /// A period of activity the candidate puts forward.

@@ -15,6 +15,7 @@ pub mod experience;
 pub mod jury;
 pub mod loaders;
 pub mod referential;
+pub mod response_order;
 pub mod scalars;
 pub mod uploads;
 pub mod viewer;

@@ -91,6 +91,7 @@ impl ProgrammeNode {
                 until: r.until.map(super::scalars::Date),
                 required_fte_months: r.required_fte_months,
                 summary: r.summary.clone(),
+                review_note: r.review_note.clone(),
                 legal_reference: r.legal_reference.clone(),
             })
             .collect()
@@ -132,6 +133,9 @@ pub struct EligibilityRegime {
     pub required_fte_months: f64,
     pub summary: String,
     pub legal_reference: String,
+    /// What a person should confirm about how this regime is read; its verdicts then need
+    /// review.
+    pub review_note: Option<String>,
 }
 
 #[derive(SimpleObject)]

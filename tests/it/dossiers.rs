@@ -427,7 +427,9 @@ async fn every_month_count_is_rounded_to_one_decimal_the_same_way() {
     let data = app
         .data(&alice, "query($id: ID!) { dossier(id: $id) { experiences { edges { node { fteMonths } } } coverage { domain { code } fteMonths } eligibility { relevantFteMonths } } }", json!({ "id": id }))
         .await;
-    let experience = data["dossier"]["experiences"]["edges"][0]["node"]["fteMonths"].as_f64().unwrap();
+    let experience = data["dossier"]["experiences"]["edges"][0]["node"]["fteMonths"]
+        .as_f64()
+        .unwrap();
     let coverage = data["dossier"]["coverage"]
         .as_array()
         .unwrap()
@@ -436,7 +438,9 @@ async fn every_month_count_is_rounded_to_one_decimal_the_same_way() {
         .unwrap()["fteMonths"]
         .as_f64()
         .unwrap();
-    let relevant = data["dossier"]["eligibility"]["relevantFteMonths"].as_f64().unwrap();
+    let relevant = data["dossier"]["eligibility"]["relevantFteMonths"]
+        .as_f64()
+        .unwrap();
     // 2,315 days at 365.25 / 12 days a month: 76.064… months, shown as 76.1 everywhere.
     assert_eq!(experience, 76.1, "{data:#}");
     assert_eq!(coverage, experience, "{data:#}");
@@ -472,5 +476,9 @@ async fn a_mutation_with_several_invalid_fields_reports_each_of_them() {
         .iter()
         .filter_map(|e| e["code"].as_str())
         .collect();
-    assert_eq!(codes, ["UNSUPPORTED_FILE_TYPE", "INVALID_SIZE", "INVALID_CHECKSUM"], "{started:#}");
+    assert_eq!(
+        codes,
+        ["UNSUPPORTED_FILE_TYPE", "INVALID_SIZE", "INVALID_CHECKSUM"],
+        "{started:#}"
+    );
 }

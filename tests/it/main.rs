@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module talks HTTP to a freshly started Acquis.
 
 mod access;
+mod answers;
 mod auth;
 mod cli;
 mod clients;
@@ -15,6 +16,7 @@ mod hostile_documents;
 mod jury;
 mod jwks;
 mod limits;
+mod readme;
 mod referential;
 mod rules;
 mod schema;
