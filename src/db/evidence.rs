@@ -346,17 +346,20 @@ pub async fn expired_staged(
 ) -> Result<Vec<StagedUploadRecord>, DbErr> {
     Ok(staged_upload::Entity::find()
         .filter(staged_upload::Column::ExpiresAt.lt(now))
-        .filter(
-            staged_upload::Column::CompletingUntil
-                .is_null()
-                .or(staged_upload::Column::CompletingUntil.lt(Utc::now())),
-        )
+        .filter(unclaimed())
         .limit(limit)
         .all(db)
         .await?
         .into_iter()
         .map(staged_record)
         .collect())
+}
+
+/// No completion holds the upload (or its claim has lapsed).
+fn unclaimed() -> sea_orm::sea_query::SimpleExpr {
+    staged_upload::Column::CompletingUntil
+        .is_null()
+        .or(staged_upload::Column::CompletingUntil.lt(Utc::now()))
 }
 
 /// Claims a staged upload for one completion until `until`; false when another completion
@@ -372,11 +375,7 @@ pub async fn claim_completion(
             sea_orm::sea_query::Expr::value(until),
         )
         .filter(staged_upload::Column::Id.eq(id))
-        .filter(
-            staged_upload::Column::CompletingUntil
-                .is_null()
-                .or(staged_upload::Column::CompletingUntil.lt(Utc::now())),
-        )
+        .filter(unclaimed())
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)

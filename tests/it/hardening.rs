@@ -20,27 +20,13 @@ async fn draft(app: &TestApp, token: &str) -> (String, String) {
     (dossier, experience)
 }
 
-async fn mutation(
-    app: &TestApp,
-    token: &str,
-    name: &str,
-    input_type: &str,
-    input: Value,
-    selection: &str,
-) -> Value {
-    let query = format!(
-        "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} userErrors {{ field code message }} }} }}"
-    );
-    app.data(token, &query, json!({ "input": input })).await[name].clone()
-}
-
 #[tokio::test]
 async fn bytes_sent_to_a_staged_upload_after_its_completion_never_replace_the_checked_file() {
     let app = spawn_app().await;
     let alice = app.candidate("alice-swap");
     let (dossier, _) = draft(&app, &alice).await;
     let genuine = pdf_of_size(200_000);
-    let started = mutation(&app, &alice, "startEvidenceUpload", "StartEvidenceUploadInput",
+    let started = app.mutate(&alice, "startEvidenceUpload", "StartEvidenceUploadInput",
         json!({ "dossierId": dossier, "kind": "OTHER", "title": "Attestation", "fileName": "attestation.pdf", "size": genuine.len(), "sha256": sha256_hex(&genuine) }),
         "evidenceId uploadUrl").await;
     let url = started["uploadUrl"].as_str().unwrap().to_owned();
@@ -78,15 +64,15 @@ async fn bytes_sent_to_a_staged_upload_after_its_completion_never_replace_the_ch
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let completed = mutation(
-        &app,
-        &alice,
-        "completeEvidenceUpload",
-        "CompleteEvidenceUploadInput",
-        json!({ "evidenceId": started["evidenceId"] }),
-        "evidence { id sha256 contentType downloadUrl }",
-    )
-    .await;
+    let completed = app
+        .mutate(
+            &alice,
+            "completeEvidenceUpload",
+            "CompleteEvidenceUploadInput",
+            json!({ "evidenceId": started["evidenceId"] }),
+            "evidence { id sha256 contentType downloadUrl }",
+        )
+        .await;
     assert_eq!(completed["userErrors"], json!([]), "{completed:#}");
     assert_eq!(completed["evidence"]["sha256"], sha256_hex(&genuine));
 
@@ -309,7 +295,7 @@ async fn control_characters_in_text_are_refused_with_the_field_and_change_nothin
         ("Cheffe de service", Some("Bilan\u{9b}annuel")),
         ("Cheffe\nde service", None),
     ] {
-        let added = mutation(&app, &alice, "addExperience", "AddExperienceInput",
+        let added = app.mutate(&alice, "addExperience", "AddExperienceInput",
             json!({ "dossierId": dossier, "title": title, "organisation": "CCAS", "kind": "SALARIED", "startDate": "2019-01-01", "workingTimePercent": 100, "description": description }),
             "experience { id }").await;
         let error = &added["userErrors"][0];
@@ -322,7 +308,7 @@ async fn control_characters_in_text_are_refused_with_the_field_and_change_nothin
         assert_eq!(error["field"], json!([field]), "{added:#}");
     }
     // Line breaks and tabs stay allowed where paragraphs are.
-    let claimed = mutation(&app, &alice, "claimCompetences", "ClaimCompetencesInput",
+    let claimed = app.mutate(&alice, "claimCompetences", "ClaimCompetencesInput",
         json!({ "experienceId": experience, "claims": [{ "competenceCode": "DC1.1", "selfAssessment": "ACQUIRED", "justification": "Diagnostic :\n\t- territoire\r\n\t- publics" }] }),
         "experience { claims { justification } }").await;
     assert_eq!(claimed["userErrors"], json!([]), "{claimed:#}");
@@ -374,7 +360,7 @@ async fn dates_outside_a_plausible_range_are_refused() {
     let app = spawn_app().await;
     let alice = app.candidate("alice-dates");
     let (dossier, _) = draft(&app, &alice).await;
-    let added = mutation(&app, &alice, "addExperience", "AddExperienceInput",
+    let added = app.mutate(&alice, "addExperience", "AddExperienceInput",
         json!({ "dossierId": dossier, "title": "Poste", "organisation": "CCAS", "kind": "SALARIED", "startDate": "0000-01-01", "workingTimePercent": 100 }),
         "experience { id }").await;
     assert_eq!(
@@ -382,7 +368,7 @@ async fn dates_outside_a_plausible_range_are_refused() {
         "{added:#}"
     );
     assert_eq!(added["userErrors"][0]["field"], json!(["startDate"]));
-    let qualification = mutation(&app, &alice, "addQualification", "AddQualificationInput",
+    let qualification = app.mutate(&alice, "addQualification", "AddQualificationInput",
         json!({ "dossierId": dossier, "code": "CAFERUIS", "title": "CAFERUIS", "level": 6, "obtainedOn": "1900-06-30" }),
         "qualification { id }").await;
     assert_eq!(
@@ -410,27 +396,27 @@ async fn an_admissibility_comment_is_bounded_like_every_other_free_text() {
     let alice = app.candidate("alice-comment");
     let admin = app.token("admin-comment", &[Role::Admin]);
     let (dossier, experience) = draft(&app, &alice).await;
-    mutation(&app, &alice, "claimCompetences", "ClaimCompetencesInput",
+    app.mutate(&alice, "claimCompetences", "ClaimCompetencesInput",
         json!({ "experienceId": experience, "claims": [{ "competenceCode": "DC1.1", "selfAssessment": "ACQUIRED" }] }), "experience { id }").await;
-    let submitted = mutation(
-        &app,
-        &alice,
-        "submitDossier",
-        "DossierTransitionInput",
-        json!({ "dossierId": dossier }),
-        "dossier { status }",
-    )
-    .await;
+    let submitted = app
+        .mutate(
+            &alice,
+            "submitDossier",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossier }),
+            "dossier { status }",
+        )
+        .await;
     assert_eq!(submitted["userErrors"], json!([]), "{submitted:#}");
-    let decided = mutation(
-        &app,
-        &admin,
-        "decideAdmissibility",
-        "DecideAdmissibilityInput",
-        json!({ "dossierId": dossier, "admissible": true, "comment": "x".repeat(1 << 20) }),
-        "dossier { status }",
-    )
-    .await;
+    let decided = app
+        .mutate(
+            &admin,
+            "decideAdmissibility",
+            "DecideAdmissibilityInput",
+            json!({ "dossierId": dossier, "admissible": true, "comment": "x".repeat(1 << 20) }),
+            "dossier { status }",
+        )
+        .await;
     assert_eq!(decided["userErrors"][0]["code"], "TOO_LONG", "{decided:#}");
     let status = app
         .data(
@@ -449,7 +435,7 @@ async fn a_download_link_stops_working_once_the_dossier_is_withdrawn() {
     let admin = app.token("admin-withdrawn", &[Role::Admin]);
     let jury = app.token("jury-withdrawn", &[Role::Jury]);
     let (dossier, experience) = draft(&app, &alice).await;
-    mutation(&app, &alice, "claimCompetences", "ClaimCompetencesInput",
+    app.mutate(&alice, "claimCompetences", "ClaimCompetencesInput",
         json!({ "experienceId": experience, "claims": [{ "competenceCode": "DC1.1", "selfAssessment": "ACQUIRED" }] }), "experience { id }").await;
     let uploaded = app
         .upload(&alice, json!({ "dossierId": dossier, "kind": "OTHER", "title": "Attestation", "experienceId": experience, "competenceCodes": ["DC1.1"] }), "attestation.pdf", pdf("attestation"))
@@ -459,8 +445,7 @@ async fn a_download_link_stops_working_once_the_dossier_is_withdrawn() {
         json!([]),
         "{uploaded:#}"
     );
-    mutation(
-        &app,
+    app.mutate(
         &alice,
         "submitDossier",
         "DossierTransitionInput",
@@ -468,8 +453,7 @@ async fn a_download_link_stops_working_once_the_dossier_is_withdrawn() {
         "dossier { status }",
     )
     .await;
-    mutation(
-        &app,
+    app.mutate(
         &admin,
         "decideAdmissibility",
         "DecideAdmissibilityInput",
@@ -477,8 +461,7 @@ async fn a_download_link_stops_working_once_the_dossier_is_withdrawn() {
         "dossier { status }",
     )
     .await;
-    mutation(
-        &app,
+    app.mutate(
         &admin,
         "assignJuryMember",
         "AssignInput",
@@ -486,15 +469,15 @@ async fn a_download_link_stops_working_once_the_dossier_is_withdrawn() {
         "dossier { id }",
     )
     .await;
-    let ready = mutation(
-        &app,
-        &admin,
-        "markReadyForJury",
-        "DossierTransitionInput",
-        json!({ "dossierId": dossier }),
-        "dossier { status }",
-    )
-    .await;
+    let ready = app
+        .mutate(
+            &admin,
+            "markReadyForJury",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossier }),
+            "dossier { status }",
+        )
+        .await;
     assert_eq!(ready["dossier"]["status"], "READY_FOR_JURY", "{ready:#}");
     let listed = app
         .data(
@@ -508,15 +491,15 @@ async fn a_download_link_stops_working_once_the_dossier_is_withdrawn() {
         .unwrap()
         .to_owned();
     assert_eq!(app.client.get(&url).send().await.unwrap().status(), 200);
-    let withdrawn = mutation(
-        &app,
-        &admin,
-        "withdrawDossier",
-        "DossierTransitionInput",
-        json!({ "dossierId": dossier }),
-        "dossier { status }",
-    )
-    .await;
+    let withdrawn = app
+        .mutate(
+            &admin,
+            "withdrawDossier",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossier }),
+            "dossier { status }",
+        )
+        .await;
     assert_eq!(withdrawn["dossier"]["status"], "WITHDRAWN", "{withdrawn:#}");
     assert_eq!(app.client.get(&url).send().await.unwrap().status(), 404);
 }

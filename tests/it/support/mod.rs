@@ -147,6 +147,22 @@ impl TestApp {
         response["data"].clone()
     }
 
+    /// Runs mutation `name` with `input` (of GraphQL type `input_type`) and returns its payload:
+    /// `selection` plus `userErrors { field code message }`.
+    pub async fn mutate(
+        &self,
+        token: &str,
+        name: &str,
+        input_type: &str,
+        input: Value,
+        selection: &str,
+    ) -> Value {
+        let query = format!(
+            "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} userErrors {{ field code message }} }} }}"
+        );
+        self.data(token, &query, json!({ "input": input })).await[name].clone()
+    }
+
     /// Creates a dossier for `token`'s candidate and returns its id.
     pub async fn create_dossier(&self, token: &str, application_date: Option<&str>) -> String {
         let data = self
