@@ -12,6 +12,7 @@ mod m20261202_000006_link_indexes;
 mod m20261202_000007_stored_search_vectors;
 mod m20261202_000008_sqlite_search_by_dossier;
 mod m20261203_000009_staged_upload_claims;
+mod m20261203_000010_referential_versions;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_stored_search_vectors::Migration),
             Box::new(m20261202_000008_sqlite_search_by_dossier::Migration),
             Box::new(m20261203_000009_staged_upload_claims::Migration),
+            Box::new(m20261203_000010_referential_versions::Migration),
         ];
         migrations
             .into_iter()

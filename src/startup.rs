@@ -103,7 +103,6 @@ pub async fn build_state(
     let storage = Storage::from_config(&config.storage)
         .map_err(|e| anyhow::anyhow!("object store (ACQUIS_STORAGE_URL): {e}"))?;
     let catalog = Arc::new(programmes::Catalog::default());
-    catalog.reload(&db).await?;
     if config.load_fixtures {
         programmes::load_fixtures(&db, &catalog).await?;
     }

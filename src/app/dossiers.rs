@@ -26,13 +26,17 @@ pub async fn create(
         return Err(AppError::forbidden("only candidates may create a dossier"));
     }
     let code = programme_code.trim().to_ascii_uppercase();
-    let programme = state.catalog.current(&code).ok_or_else(|| {
-        AppError::invalid(
-            &["programmeCode"],
-            "UNKNOWN_PROGRAMME",
-            format!("no programme has the code {programme_code:?}"),
-        )
-    })?;
+    let programme = state
+        .catalog
+        .current(&state.db, &code)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                &["programmeCode"],
+                "UNKNOWN_PROGRAMME",
+                format!("no programme has the code {programme_code:?}"),
+            )
+        })?;
     let application_date =
         super::experiences::past_day(application_date.unwrap_or_else(today), "applicationDate")?;
     let tx = state.db.begin().await?;

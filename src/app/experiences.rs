@@ -274,6 +274,8 @@ pub struct QualificationInput {
     pub title: String,
     pub level: Option<i32>,
     pub obtained_on: Option<NaiveDate>,
+    /// Version of the qualification's referential, when the candidate knows it.
+    pub version: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(dossier.id = %dossier_id))]
@@ -301,7 +303,9 @@ pub async fn add_qualification(
         checks.check(past_day(day, "obtainedOn"));
     }
     let title = checks.check(required_text(input.title, "title", 300));
-    let (Some(code), Some(level), Some(title), true) = (code, level, title, checks.is_empty())
+    let version = checks.check(optional_line(input.version, "version", 32));
+    let (Some(code), Some(level), Some(title), Some(version), true) =
+        (code, level, title, version, checks.is_empty())
     else {
         return Err(checks.into_error());
     };
@@ -312,6 +316,7 @@ pub async fn add_qualification(
         title,
         level,
         obtained_on: input.obtained_on,
+        version,
     };
     let tx = state.db.begin().await?;
     editable(&tx, actor, dossier_id).await?;
@@ -334,6 +339,8 @@ pub struct PriorValidationInput {
     pub domain_code: String,
     pub validated_on: NaiveDate,
     pub source: String,
+    /// The programme version it was awarded under, when known; the current one otherwise.
+    pub programme_version: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(dossier.id = %dossier_id))]
@@ -345,16 +352,35 @@ pub async fn add_prior_validation(
 ) -> AppResult<PriorValidationRecord> {
     let programme_code = ProgrammeCode::parse(&input.programme_code)
         .map_err(|e| AppError::invalid(&["programmeCode"], "UNKNOWN_PROGRAMME", e.to_string()))?;
-    let programme = state
-        .catalog
-        .current(programme_code.as_str())
-        .ok_or_else(|| {
-            AppError::invalid(
-                &["programmeCode"],
-                "UNKNOWN_PROGRAMME",
-                format!("no programme has the code {}", programme_code),
-            )
-        })?;
+    let unknown = || {
+        AppError::invalid(
+            &["programmeCode"],
+            "UNKNOWN_PROGRAMME",
+            format!("no programme has the code {}", programme_code),
+        )
+    };
+    let programme = match input.programme_version.as_deref().map(str::trim) {
+        None | Some("") => state
+            .catalog
+            .current(&state.db, programme_code.as_str())
+            .await?
+            .ok_or_else(unknown)?,
+        Some(version) => match state
+            .catalog
+            .version(&state.db, programme_code.as_str(), version)
+            .await
+        {
+            Ok(programme) => programme,
+            Err(AppError::NotFound(_)) => {
+                return Err(AppError::invalid(
+                    &["programmeVersion"],
+                    "UNKNOWN_PROGRAMME_VERSION",
+                    format!("{programme_code} has no version {version:?}"),
+                ));
+            }
+            Err(other) => return Err(other),
+        },
+    };
     let domain_code = DomainCode::parse(&input.domain_code)
         .ok()
         .filter(|code| programme.domain(code).is_some())
@@ -373,6 +399,7 @@ pub async fn add_prior_validation(
         candidate_id: dossier.candidate_id,
         dossier_id: Some(dossier_id),
         programme_code: programme_code.as_str().to_owned(),
+        programme_version: Some(programme.version.clone()),
         domain_code: domain_code.as_str().to_owned(),
         validated_on: input.validated_on,
         source: required_text(input.source, "source", 300)?,
@@ -460,6 +487,20 @@ pub fn past_day(date: NaiveDate, field: &'static str) -> AppResult<NaiveDate> {
 /// One line of text the user must give (a title, an organisation).
 pub fn required_text(raw: String, field: &'static str, max_chars: usize) -> AppResult<String> {
     required(raw, field, TextShape::Line, max_chars)
+}
+
+/// One optional line (a version label); blank is none.
+pub fn optional_line(
+    raw: Option<String>,
+    field: &'static str,
+    max_chars: usize,
+) -> AppResult<Option<String>> {
+    match raw {
+        None => Ok(None),
+        Some(raw) => {
+            text::parse(&raw, TextShape::Line, max_chars).map_err(|e| text_error(field, e))
+        }
+    }
 }
 
 /// Paragraphs the user must give (a rationale).

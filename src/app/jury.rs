@@ -203,6 +203,7 @@ pub async fn decide(
             candidate_id: dossier.candidate_id,
             dossier_id: None,
             programme_code: dossier.programme_code.clone(),
+            programme_version: Some(dossier.programme_version.clone()),
             domain_code: domain_code.clone(),
             validated_on: decided_on,
             source: format!("VAE jury decision ({})", outcome.as_str()),

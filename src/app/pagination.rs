@@ -7,6 +7,24 @@ use crate::error::{AppError, AppResult};
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 
+/// The page size asked for: `first`, or the default; refused past [`MAX_PAGE_SIZE`].
+pub fn page_size(first: Option<i32>) -> AppResult<u64> {
+    match first {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(n) if n < 0 => Err(AppError::invalid(
+            &["first"],
+            "INVALID_PAGE_SIZE",
+            "first must not be negative",
+        )),
+        Some(n) if n as u64 > MAX_PAGE_SIZE => Err(AppError::invalid(
+            &["first"],
+            "INVALID_PAGE_SIZE",
+            format!("first must be at most {MAX_PAGE_SIZE}"),
+        )),
+        Some(n) => Ok(n as u64),
+    }
+}
+
 /// A validated page request.
 #[derive(Clone, Copy, Debug)]
 pub struct PageRequest {
@@ -19,24 +37,7 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn parse(first: Option<i32>, after: Option<&str>) -> AppResult<PageRequest> {
-        let first = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(n) if n < 0 => {
-                return Err(AppError::invalid(
-                    &["first"],
-                    "INVALID_PAGE_SIZE",
-                    "first must not be negative",
-                ));
-            }
-            Some(n) if n as u64 > MAX_PAGE_SIZE => {
-                return Err(AppError::invalid(
-                    &["first"],
-                    "INVALID_PAGE_SIZE",
-                    format!("first must be at most {MAX_PAGE_SIZE}"),
-                ));
-            }
-            Some(n) => n as u64,
-        };
+        let first = page_size(first)?;
         let after = match after {
             None => None,
             Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {

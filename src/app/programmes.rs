@@ -1,95 +1,116 @@
-//! The referential catalog: programmes are validated on import, stored as versioned documents,
-//! and kept in memory by every instance (refreshed from the database when a lookup misses, so
-//! an import on one instance reaches the others).
+//! The referential catalog: programmes are validated on import and stored as versioned
+//! documents; every instance keeps the ones it uses parsed, in a bounded cache. A version never
+//! changes meaning once dossiers use it, so a cached version is served without asking the
+//! database; which version is current is asked each time, so an import on one instance reaches
+//! the others at once. Thousands of imported certifications are never all held in memory.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
 
-use crate::db::programmes::SaveOutcome;
+use lru::LruCache;
+
+use crate::db::programmes::{SaveOutcome, StoredProgramme};
 use crate::db::{self, Db};
-use crate::domain::programme::{DEIS_JSON, Programme};
+use crate::domain::programme::{DEES_JSON, DEIS_JSON, Programme};
 use crate::error::{AppError, AppResult};
 
-#[derive(Default)]
+/// Parsed programme versions kept per instance.
+const CACHED_VERSIONS: usize = 1024;
+
+/// (code, version) → (checksum of the stored document, programme).
+type Parsed = LruCache<(String, String), (String, Arc<Programme>)>;
+
 pub struct Catalog {
-    inner: RwLock<CatalogState>,
+    parsed: Mutex<Parsed>,
 }
 
-#[derive(Default)]
-struct CatalogState {
-    /// (code, version) → programme.
-    versions: HashMap<(String, String), Arc<Programme>>,
-    /// code → current version.
-    current: HashMap<String, String>,
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog {
+            parsed: Mutex::new(LruCache::new(
+                NonZeroUsize::new(CACHED_VERSIONS).expect("a positive capacity"),
+            )),
+        }
+    }
 }
 
 impl Catalog {
-    /// Reads every stored programme version. A stored document that no longer validates is a
-    /// bug in an import, reported with the programme it concerns.
-    pub async fn reload(&self, db: &Db) -> anyhow::Result<()> {
-        let stored = db::programmes::all(db).await?;
-        let mut state = CatalogState::default();
-        for row in stored {
-            let programme = Programme::from_json(&row.document).map_err(|e| {
-                anyhow::anyhow!(
-                    "stored referential {} {} is invalid: {e}",
-                    row.code,
-                    row.version
-                )
-            })?;
-            if row.current {
-                state.current.insert(row.code.clone(), row.version.clone());
-            }
-            state
-                .versions
-                .insert((row.code, row.version), Arc::new(programme));
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Parsed> {
+        self.parsed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn cached(&self, code: &str, version: &str, checksum: Option<&str>) -> Option<Arc<Programme>> {
+        let mut cache = self.lock();
+        let (stored, programme) = cache.get(&(code.to_owned(), version.to_owned()))?;
+        checksum
+            .is_none_or(|wanted| wanted == stored)
+            .then(|| programme.clone())
+    }
+
+    /// Parses a stored row (or takes it from the cache when its checksum matches). A stored
+    /// document that no longer validates is a bug of an import, reported with its programme.
+    fn parsed(&self, row: StoredProgramme) -> AppResult<Arc<Programme>> {
+        if let Some(programme) = self.cached(&row.code, &row.version, Some(&row.checksum)) {
+            return Ok(programme);
         }
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = state;
-        Ok(())
+        let programme = Arc::new(Programme::from_json(&row.document).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!(
+                "stored referential {} {} is invalid: {e}",
+                row.code,
+                row.version
+            ))
+        })?);
+        self.lock()
+            .put((row.code, row.version), (row.checksum, programme.clone()));
+        Ok(programme)
     }
 
-    /// Current version of every programme, sorted by code.
-    pub fn all_current(&self) -> Vec<Arc<Programme>> {
-        let state = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        let mut list: Vec<_> = state
-            .current
-            .iter()
-            .filter_map(|(code, version)| {
-                state
-                    .versions
-                    .get(&(code.clone(), version.clone()))
-                    .cloned()
-            })
-            .collect();
-        list.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
-        list
+    /// The current version of `code`, or `None` when no programme has that code.
+    pub async fn current(&self, db: &Db, code: &str) -> AppResult<Option<Arc<Programme>>> {
+        let Some((version, checksum)) = db::programmes::current_of(db, code).await? else {
+            return Ok(None);
+        };
+        if let Some(programme) = self.cached(code, &version, Some(&checksum)) {
+            return Ok(Some(programme));
+        }
+        match db::programmes::get(db, code, &version).await? {
+            Some(row) => self.parsed(row).map(Some),
+            None => Ok(None),
+        }
     }
 
-    pub fn current(&self, code: &str) -> Option<Arc<Programme>> {
-        let state = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        let version = state.current.get(code)?;
-        state
-            .versions
-            .get(&(code.to_owned(), version.clone()))
-            .cloned()
-    }
-
-    fn version_cached(&self, code: &str, version: &str) -> Option<Arc<Programme>> {
-        let state = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        state
-            .versions
-            .get(&(code.to_owned(), version.to_owned()))
-            .cloned()
-    }
-
-    /// A programme version, reloading the catalog once if another instance imported it.
+    /// One version of a programme, as a dossier created under it uses it.
     pub async fn version(&self, db: &Db, code: &str, version: &str) -> AppResult<Arc<Programme>> {
-        if let Some(p) = self.version_cached(code, version) {
-            return Ok(p);
+        if let Some(programme) = self.cached(code, version, None) {
+            return Ok(programme);
         }
-        self.reload(db).await?;
-        self.version_cached(code, version)
-            .ok_or(AppError::NotFound("programme"))
+        let row = db::programmes::get(db, code, version)
+            .await?
+            .ok_or(AppError::NotFound("programme"))?;
+        self.parsed(row)
+    }
+
+    /// Current versions in code order: at most `limit` after the code `after`, those whose
+    /// code or title contains `search` when given.
+    pub async fn current_page(
+        &self,
+        db: &Db,
+        after: Option<&str>,
+        limit: u64,
+        search: Option<&str>,
+    ) -> AppResult<Vec<Arc<Programme>>> {
+        db::programmes::current_page(db, after, limit, search)
+            .await?
+            .into_iter()
+            .map(|row| self.parsed(row))
+            .collect()
+    }
+
+    /// Drops what an import replaced.
+    pub fn forget(&self, code: &str, version: &str) {
+        self.lock().pop(&(code.to_owned(), version.to_owned()));
     }
 }
 
@@ -109,13 +130,16 @@ pub async fn import(
         json,
     )
     .await?;
-    catalog.reload(db).await?;
+    catalog.forget(programme.code.as_str(), &programme.version);
     Ok((Arc::new(programme), outcome))
 }
 
-/// Loads the embedded DEIS referential (idempotent: unchanged documents are not rewritten).
+/// Loads the embedded referentials, the DEIS and the DEES (idempotent: unchanged documents
+/// are not rewritten).
 pub async fn load_fixtures(db: &Db, catalog: &Catalog) -> anyhow::Result<()> {
-    let (programme, outcome) = import(db, catalog, DEIS_JSON).await?;
-    tracing::info!(programme.code = programme.code.as_str(), programme.version = %programme.version, ?outcome, "embedded referential loaded");
+    for json in [DEIS_JSON, DEES_JSON] {
+        let (programme, outcome) = import(db, catalog, json).await?;
+        tracing::info!(programme.code = programme.code.as_str(), programme.version = %programme.version, ?outcome, "embedded referential loaded");
+    }
     Ok(())
 }

@@ -153,6 +153,7 @@ pub async fn profiles(
             code,
             level: q.level,
             obtained_on: q.obtained_on,
+            version: q.version,
         });
     }
     for ev in evidence {

@@ -96,7 +96,7 @@ pub fn staff_subject(base: &str, index: u64) -> String {
 /// Creates the dossiers, drawing a progress bar on stderr (plain lines when it is not a
 /// terminal).
 pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<SeedReport> {
-    let programme = state.catalog.current("DEIS").context(
+    let programme = state.catalog.current(&state.db, "DEIS").await?.context(
         "the DEIS referential is not loaded; run once with ACQUIS_LOAD_FIXTURES=true or import it",
     )?;
     if programme.competences().next().is_none() {
@@ -759,6 +759,7 @@ fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &S
         title: title.to_owned(),
         level: Some(level),
         obtained_on: Some(obtained_on),
+        version: None,
     };
     let added = clock.after(&mut rng, 2, 60);
     event(

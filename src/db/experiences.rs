@@ -182,6 +182,7 @@ pub async fn insert_qualification(
         title: Set(q.title.clone()),
         level: Set(q.level.map(i32::from)),
         obtained_on: Set(q.obtained_on),
+        version: Set(q.version.clone()),
         created_at: Set(Utc::now()),
     };
     qualification::Entity::insert(row)
@@ -225,6 +226,7 @@ pub async fn insert_prior_validation(
         dossier_id: Set(p.dossier_id),
         decision_dossier_id: Set(decision_dossier),
         programme_code: Set(p.programme_code.clone()),
+        programme_version: Set(p.programme_version.clone()),
         domain_code: Set(p.domain_code.clone()),
         validated_on: Set(p.validated_on),
         source: Set(p.source.clone()),
@@ -329,6 +331,7 @@ fn qualification_record(row: qualification::Model) -> QualificationRecord {
         title: row.title,
         level: row.level.and_then(|l| u8::try_from(l).ok()),
         obtained_on: row.obtained_on,
+        version: row.version,
     }
 }
 
@@ -338,6 +341,7 @@ fn prior_record(row: prior_validation::Model) -> PriorValidationRecord {
         candidate_id: row.candidate_id,
         dossier_id: row.dossier_id,
         programme_code: row.programme_code,
+        programme_version: row.programme_version,
         domain_code: row.domain_code,
         validated_on: row.validated_on,
         source: row.source,
@@ -401,6 +405,7 @@ pub async fn insert_qualifications(
             title: Set(q.title.clone()),
             level: Set(q.level.map(i32::from)),
             obtained_on: Set(q.obtained_on),
+            version: Set(q.version.clone()),
             created_at: Set(now),
         });
         qualification::Entity::insert_many(rows)

@@ -3,6 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -84,19 +85,101 @@ pub async fn save(
     Ok(outcome)
 }
 
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<StoredProgramme>, DbErr> {
+fn stored(row: programme::Model) -> StoredProgramme {
+    StoredProgramme {
+        code: row.code,
+        version: row.version,
+        document: row.document,
+        checksum: row.checksum,
+        current: row.current,
+    }
+}
+
+/// One version of a programme.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    code: &str,
+    version: &str,
+) -> Result<Option<StoredProgramme>, DbErr> {
     Ok(programme::Entity::find()
-        .order_by_asc(programme::Column::Code)
-        .order_by_asc(programme::Column::Version)
-        .all(db)
+        .filter(programme::Column::Code.eq(code))
+        .filter(programme::Column::Version.eq(version))
+        .one(db)
         .await?
-        .into_iter()
-        .map(|row| StoredProgramme {
-            code: row.code,
-            version: row.version,
-            document: row.document,
-            checksum: row.checksum,
-            current: row.current,
-        })
-        .collect())
+        .map(stored))
+}
+
+/// The current version of `code` and its checksum, without the document.
+pub async fn current_of(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<(String, String)>, DbErr> {
+    programme::Entity::find()
+        .select_only()
+        .column(programme::Column::Version)
+        .column(programme::Column::Checksum)
+        .filter(programme::Column::Code.eq(code))
+        .filter(programme::Column::Current.eq(true))
+        .into_tuple::<(String, String)>()
+        .one(db)
+        .await
+}
+
+/// Current versions by code, after `after` (exclusive), at most `limit`, those whose code or
+/// title contains `search` (case-insensitive) when given.
+pub async fn current_page(
+    db: &impl ConnectionTrait,
+    after: Option<&str>,
+    limit: u64,
+    search: Option<&str>,
+) -> Result<Vec<StoredProgramme>, DbErr> {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Expr, Func};
+    let mut query = programme::Entity::find()
+        .filter(programme::Column::Current.eq(true))
+        .order_by_asc(programme::Column::Code)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(programme::Column::Code.gt(after));
+    }
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let lower = |column| Expr::expr(Func::lower(Expr::col(column)));
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(
+                    lower(programme::Column::Code)
+                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                )
+                .add(
+                    lower(programme::Column::Title)
+                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                ),
+        );
+    }
+    Ok(query.all(db).await?.into_iter().map(stored).collect())
+}
+
+/// Every version of `code`, oldest first: (version, current, loaded at).
+pub async fn versions_of(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Vec<(String, bool, chrono::DateTime<Utc>)>, DbErr> {
+    programme::Entity::find()
+        .select_only()
+        .column(programme::Column::Version)
+        .column(programme::Column::Current)
+        .column(programme::Column::LoadedAt)
+        .filter(programme::Column::Code.eq(code))
+        .order_by_asc(programme::Column::LoadedAt)
+        .into_tuple::<(String, bool, chrono::DateTime<Utc>)>()
+        .all(db)
+        .await
 }

@@ -60,6 +60,8 @@ pub struct QualificationRecord {
     pub title: String,
     pub level: Option<u8>,
     pub obtained_on: Option<NaiveDate>,
+    /// Version of the qualification's referential, when known.
+    pub version: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -68,6 +70,8 @@ pub struct PriorValidationRecord {
     pub candidate_id: Uuid,
     pub dossier_id: Option<Uuid>,
     pub programme_code: String,
+    /// The programme version it was awarded under, when known.
+    pub programme_version: Option<String>,
     pub domain_code: String,
     pub validated_on: NaiveDate,
     pub source: String,

@@ -23,7 +23,7 @@ use super::period::{Period, WorkingTime};
 use super::profile::{
     Profile, ProfileEvidence, ProfileExperience, ProfilePriorValidation, ProfileQualification,
 };
-use super::programme::{DEIS_JSON, Programme};
+use super::programme::{DEES_JSON, DEIS_JSON, Programme};
 
 const MONTHS_TOLERANCE: f64 = 0.05;
 
@@ -31,6 +31,9 @@ const MONTHS_TOLERANCE: f64 = 0.05;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Case {
     description: String,
+    /// The programme the case applies to; the DEIS when absent.
+    #[serde(default)]
+    programme: Option<ProgrammeCode>,
     application_date: NaiveDate,
     #[serde(default)]
     experiences: Vec<CaseExperience>,
@@ -66,6 +69,8 @@ struct CaseQualification {
     title: String,
     level: Option<u8>,
     obtained_on: Option<NaiveDate>,
+    #[serde(default)]
+    version: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -167,7 +172,10 @@ fn case_files() -> Vec<PathBuf> {
 
 #[test]
 fn every_profile_case_file_gives_the_expected_results() {
-    let programme = Programme::from_json(DEIS_JSON).expect("the DEIS fixture is valid");
+    let programmes = [
+        Programme::from_json(DEIS_JSON).expect("the DEIS fixture is valid"),
+        Programme::from_json(DEES_JSON).expect("the DEES fixture is valid"),
+    ];
     let files = case_files();
     assert!(!files.is_empty(), "fixtures/profiles holds no case file");
 
@@ -177,7 +185,7 @@ fn every_profile_case_file_gives_the_expected_results() {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let problems = match fs::read_to_string(file) {
-            Ok(text) => check_case(&programme, &text),
+            Ok(text) => check_case(&programmes, &text),
             Err(e) => vec![format!("cannot read the file: {e}")],
         };
         if !problems.is_empty() {
@@ -194,10 +202,14 @@ fn every_profile_case_file_gives_the_expected_results() {
 }
 
 /// Every difference between what the case expects and what the engines say.
-fn check_case(programme: &Programme, text: &str) -> Vec<String> {
+fn check_case(programmes: &[Programme], text: &str) -> Vec<String> {
     let case: Case = match serde_json::from_str(text) {
         Ok(case) => case,
         Err(e) => return vec![format!("not a valid case file: {e}")],
+    };
+    let wanted = case.programme.as_ref().map_or("DEIS", |code| code.as_str());
+    let Some(programme) = programmes.iter().find(|p| p.code.as_str() == wanted) else {
+        return vec![format!("no embedded programme {wanted}")];
     };
     let mut problems = Vec::new();
     if case.description.trim().is_empty() {
@@ -286,6 +298,7 @@ fn build_profile(case: &Case) -> Result<Profile, Vec<String>> {
                 code: q.code.clone(),
                 level: q.level,
                 obtained_on: q.obtained_on,
+                version: q.version.clone(),
             })
             .collect(),
         prior_validations: case

@@ -8,8 +8,13 @@ use serde::Serialize;
 
 use super::closed_enum::closed_enum;
 use super::codes::{DomainCode, QualificationCode};
-use super::profile::{Profile, ProfilePriorValidation, ProfileQualification};
-use super::programme::{ExemptionKind, ExemptionRule, Programme, RuleCondition};
+use super::experience::ExperienceKind;
+use super::period::{Period, WorkingTime, union_fte_months};
+use super::profile::{Profile, ProfileExperience, ProfilePriorValidation, ProfileQualification};
+use super::programme::{
+    ExemptionKind, ExemptionRule, Programme, QualificationVersion, RuleCondition,
+};
+use super::rounding::{reaches, round_to_tenth};
 
 pub use super::exemption_totals::ExemptionTotals;
 
@@ -79,6 +84,94 @@ struct Match {
     held: Vec<String>,
     proven: bool,
     proof_sentence: &'static str,
+    /// Why a person must decide although the rule itself is automatic (the version of a
+    /// qualification is not known).
+    review: Option<String>,
+}
+
+/// The qualification part of a condition.
+struct QualificationTest<'a> {
+    codes: &'a [QualificationCode],
+    min_level: Option<u8>,
+    except_codes: &'a [QualificationCode],
+    versions: &'a [QualificationVersion],
+}
+
+/// Whether a qualification is in one of the versions a rule names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum VersionFit {
+    Fits,
+    /// Neither a declared version nor a date tells which version it is.
+    Unknown,
+    Other,
+}
+
+impl QualificationTest<'_> {
+    fn fit(&self, q: &ProfileQualification) -> Option<VersionFit> {
+        if !qualification_meets(q, self.codes, self.min_level, self.except_codes) {
+            return None;
+        }
+        if self.versions.is_empty() {
+            return Some(VersionFit::Fits);
+        }
+        let fit = match (&q.version, q.obtained_on) {
+            (Some(declared), _) => {
+                if self
+                    .versions
+                    .iter()
+                    .any(|v| v.version.eq_ignore_ascii_case(declared.trim()))
+                {
+                    VersionFit::Fits
+                } else {
+                    VersionFit::Other
+                }
+            }
+            (None, Some(day)) if self.versions.iter().any(|v| v.covers(day)) => VersionFit::Fits,
+            (None, Some(day))
+                if self
+                    .versions
+                    .iter()
+                    .all(|v| v.obtained_from.is_some() || v.obtained_until.is_some())
+                    && !self.versions.iter().any(|v| v.covers(day)) =>
+            {
+                VersionFit::Other
+            }
+            _ => VersionFit::Unknown,
+        };
+        (fit != VersionFit::Other).then_some(fit)
+    }
+
+    /// The qualifications meeting the test, and whether one of them has an unknown version.
+    fn matching<'p>(&self, profile: &'p Profile) -> (Vec<&'p ProfileQualification>, bool) {
+        let mut found = Vec::new();
+        let mut fits = false;
+        let mut unknown = false;
+        for q in &profile.qualifications {
+            match self.fit(q) {
+                Some(VersionFit::Fits) => {
+                    fits = true;
+                    found.push(q);
+                }
+                Some(VersionFit::Unknown) => {
+                    unknown = true;
+                    found.push(q);
+                }
+                _ => {}
+            }
+        }
+        (found, unknown && !fits)
+    }
+
+    fn version_review(&self, matching: &[&ProfileQualification]) -> String {
+        let versions: Vec<&str> = self.versions.iter().map(|v| v.version.as_str()).collect();
+        format!(
+            "this rule applies to the {} of {} only, and which version you hold is not known: give the version, or the date you obtained it.",
+            matching
+                .first()
+                .map_or_else(String::new, |q| q.code.to_string()),
+            versions.join(" or ")
+        )
+    }
 }
 
 fn flag_for(p: &Programme, rule: &ExemptionRule, profile: &Profile) -> Option<ExemptionFlag> {
@@ -87,24 +180,77 @@ fn flag_for(p: &Programme, rule: &ExemptionRule, profile: &Profile) -> Option<Ex
             codes,
             min_level,
             except_codes,
+            versions,
         } => {
-            let matching: Vec<&ProfileQualification> = profile
-                .qualifications
-                .iter()
-                .filter(|q| qualification_meets(q, codes, *min_level, except_codes))
-                .collect();
-            qualification_match(rule, profile, &matching)?
+            let test = QualificationTest {
+                codes,
+                min_level: *min_level,
+                except_codes,
+                versions,
+            };
+            let (matching, version_unknown) = test.matching(profile);
+            let mut found = qualification_match(rule, profile, &matching)?;
+            if version_unknown {
+                found.review = Some(test.version_review(&matching));
+            }
+            found
         }
-        RuleCondition::PriorValidation { domain_code } => {
+        RuleCondition::QualificationAndExperience {
+            codes,
+            min_level,
+            except_codes,
+            versions,
+            min_fte_months,
+            experience_kinds,
+            after_qualification,
+            currently_employed,
+        } => {
+            let test = QualificationTest {
+                codes,
+                min_level: *min_level,
+                except_codes,
+                versions,
+            };
+            let (matching, version_unknown) = test.matching(profile);
+            let requirement = ExperienceRequirement {
+                min_fte_months: *min_fte_months,
+                kinds: experience_kinds,
+                after_qualification: *after_qualification,
+                currently_employed: *currently_employed,
+            };
+            let mut found =
+                qualification_and_experience_match(p, rule, profile, &matching, &requirement)?;
+            if version_unknown {
+                found.review = Some(test.version_review(&matching));
+            }
+            found
+        }
+        RuleCondition::PriorValidation {
+            domain_code,
+            programme_code,
+        } => {
+            let programme = programme_code.as_ref().unwrap_or(&p.code);
             let matching: Vec<&ProfilePriorValidation> = profile
                 .prior_validations
                 .iter()
-                .filter(|v| v.programme_code == p.code && &v.domain_code == domain_code)
+                .filter(|v| &v.programme_code == programme && &v.domain_code == domain_code)
                 .collect();
-            prior_validation_match(rule, profile, &matching)?
+            let mut found = prior_validation_match(rule, profile, &matching)?;
+            if programme != &p.code {
+                found.held = matching
+                    .iter()
+                    .map(|v| {
+                        format!(
+                            "{} of {} validated on {}",
+                            v.domain_code, v.programme_code, v.validated_on
+                        )
+                    })
+                    .collect();
+            }
+            found
         }
     };
-    let needs_review = rule.discretionary || rule.review_reason.is_some();
+    let needs_review = rule.discretionary || rule.review_reason.is_some() || found.review.is_some();
     let status = match (needs_review, found.proven) {
         (true, _) => ExemptionStatus::NeedsReview,
         (false, true) => ExemptionStatus::Justified,
@@ -157,6 +303,87 @@ fn qualification_match(
         held: matching.iter().map(|q| q.code.to_string()).collect(),
         proven,
         proof_sentence: "The required document is linked to the qualification.",
+        review: None,
+    })
+}
+
+struct ExperienceRequirement<'a> {
+    min_fte_months: f64,
+    kinds: &'a [ExperienceKind],
+    after_qualification: bool,
+    currently_employed: bool,
+}
+
+/// A qualification met together with enough related experience; the qualification with the
+/// most experience (after it, when that is asked) speaks for the rule.
+fn qualification_and_experience_match(
+    p: &Programme,
+    rule: &ExemptionRule,
+    profile: &Profile,
+    matching: &[&ProfileQualification],
+    requirement: &ExperienceRequirement,
+) -> Option<Match> {
+    let related: Vec<&ProfileExperience> = profile
+        .experiences
+        .iter()
+        .filter(|e| requirement.kinds.contains(&e.kind))
+        .filter(|e| e.claims.iter().any(|code| p.competence(code).is_some()))
+        .collect();
+    let until = profile.application_date;
+    let ongoing = |e: &&ProfileExperience| e.period.end().is_none_or(|end| end >= until);
+    let mut best: Option<(&ProfileQualification, f64, Vec<&ProfileExperience>)> = None;
+    for q in matching {
+        let counted: Vec<(&ProfileExperience, Period)> = related
+            .iter()
+            .filter_map(|e| match (requirement.after_qualification, q.obtained_on) {
+                (true, Some(day)) => e.period.from_day(day).map(|period| (*e, period)),
+                // Unknown date: nothing is known to come after it.
+                (true, None) => None,
+                (false, _) => Some((*e, e.period)),
+            })
+            .collect();
+        let periods: Vec<(Period, WorkingTime)> = counted
+            .iter()
+            .map(|(e, period)| (*period, e.working_time))
+            .collect();
+        let months = union_fte_months(&periods, until);
+        if best.as_ref().is_none_or(|(_, m, _)| months > *m) {
+            best = Some((*q, months, counted.into_iter().map(|(e, _)| e).collect()));
+        }
+    }
+    let (qualification, months, experiences) = best?;
+    if !reaches(months, requirement.min_fte_months) {
+        return None;
+    }
+    if requirement.currently_employed && !experiences.iter().any(ongoing) {
+        return None;
+    }
+    let diploma_proven = profile
+        .evidence
+        .iter()
+        .any(|e| e.proves_qualification(&rule.evidence.kinds, &qualification.id));
+    let experience_proven = rule.evidence.experience_kinds.is_empty()
+        || experiences.iter().any(|experience| {
+            profile
+                .evidence
+                .iter()
+                .any(|e| e.proves_experience(&rule.evidence.experience_kinds, &experience.id))
+        });
+    let mut held = vec![qualification.code.to_string()];
+    held.push(format!(
+        "{:.1} months of related experience{}",
+        round_to_tenth(months),
+        if requirement.currently_employed {
+            ", still ongoing"
+        } else {
+            ""
+        }
+    ));
+    Some(Match {
+        held,
+        proven: diploma_proven && experience_proven,
+        proof_sentence: "The required documents are linked to the qualification and the experience.",
+        review: None,
     })
 }
 
@@ -186,6 +413,7 @@ fn prior_validation_match(
         } else {
             "The jury's decision is linked to the prior validation."
         },
+        review: None,
     })
 }
 
@@ -206,6 +434,9 @@ fn explanation(p: &Programme, rule: &ExemptionRule, found: &Match) -> String {
         sentences.push(found.proof_sentence.to_owned());
     } else {
         sentences.push(format!("Missing proof: {}.", rule.evidence.description));
+    }
+    if let Some(reason) = &found.review {
+        sentences.push(format!("Needs review: {reason}"));
     }
     match (&rule.review_reason, rule.discretionary) {
         (Some(reason), _) => sentences.push(format!("Needs review: {reason}")),

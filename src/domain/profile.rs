@@ -40,6 +40,8 @@ pub struct ProfileQualification {
     /// Level in the current national framework (7 for a master's degree).
     pub level: Option<u8>,
     pub obtained_on: Option<NaiveDate>,
+    /// Version of its referential, when the candidate knows it (e.g. "2004" or "2022").
+    pub version: Option<String>,
 }
 
 /// A domain validated earlier by a jury (VAE or partial validation).
@@ -71,6 +73,11 @@ impl ProfileExperience {
 }
 
 impl ProfileEvidence {
+    /// True when this document is of one of `kinds` and linked to the experience `id`.
+    pub fn proves_experience(&self, kinds: &[EvidenceKind], id: &str) -> bool {
+        kinds.contains(&self.kind) && self.experience_ids.iter().any(|linked| linked == id)
+    }
+
     /// True when this document is of one of `kinds` and linked to the qualification `id`.
     pub fn proves_qualification(&self, kinds: &[EvidenceKind], id: &str) -> bool {
         kinds.contains(&self.kind) && self.qualification_ids.iter().any(|linked| linked == id)

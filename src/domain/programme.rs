@@ -18,6 +18,9 @@ pub use super::programme_validation::{ProgrammeError, ProgrammeProblem};
 /// The DEIS referential (arrêté du 2 août 2006), embedded so the service needs no data files.
 pub const DEIS_JSON: &str = include_str!("../../fixtures/programmes/deis.json");
 
+/// The DEES referential of the 2018 reform (arrêté du 22 août 2018), the second programme.
+pub const DEES_JSON: &str = include_str!("../../fixtures/programmes/dees-2018.json");
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Programme {
@@ -157,7 +160,7 @@ closed_enum! {
 }
 
 /// One line of an exemption table: a condition on the profile and its effect on training hours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExemptionRule {
     /// Stable identifier, lower-case, e.g. `deis.caferuis.uf1-1`.
@@ -180,7 +183,7 @@ pub struct ExemptionRule {
 }
 
 /// What the profile must contain for a rule to apply; data, so no code is written per rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
@@ -188,7 +191,8 @@ pub struct ExemptionRule {
 )]
 pub enum RuleCondition {
     /// A qualification listed in `codes`, or of at least `min_level` unless listed in
-    /// `except_codes` (those have rules of their own).
+    /// `except_codes` (those have rules of their own); when `versions` is not empty, only in
+    /// one of those versions of its referential.
     Qualification {
         #[serde(default)]
         codes: Vec<QualificationCode>,
@@ -196,16 +200,70 @@ pub enum RuleCondition {
         min_level: Option<u8>,
         #[serde(default)]
         except_codes: Vec<QualificationCode>,
+        #[serde(default)]
+        versions: Vec<QualificationVersion>,
     },
-    /// A domain of this programme already validated by a jury.
-    PriorValidation { domain_code: DomainCode },
+    /// Such a qualification together with experience related to this programme (experiences
+    /// of `experience_kinds` claiming one of its competences): at least `min_fte_months`, after
+    /// the qualification was obtained when `after_qualification`, and one of them still ongoing
+    /// at the application date when `currently_employed`.
+    QualificationAndExperience {
+        #[serde(default)]
+        codes: Vec<QualificationCode>,
+        #[serde(default)]
+        min_level: Option<u8>,
+        #[serde(default)]
+        except_codes: Vec<QualificationCode>,
+        #[serde(default)]
+        versions: Vec<QualificationVersion>,
+        min_fte_months: f64,
+        experience_kinds: Vec<ExperienceKind>,
+        #[serde(default)]
+        after_qualification: bool,
+        #[serde(default)]
+        currently_employed: bool,
+    },
+    /// A domain (or bloc) already validated by a jury: of this programme, or of
+    /// `programme_code` (a domain common to several diplomas, an official bloc equivalence).
+    PriorValidation {
+        domain_code: DomainCode,
+        #[serde(default)]
+        programme_code: Option<ProgrammeCode>,
+    },
+}
+
+/// One version of a qualification's referential (the CAFERUIS of 2004 or of 2022): a
+/// qualification declared with this version, or obtained between these dates, is in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QualificationVersion {
+    pub version: String,
+    #[serde(default)]
+    pub obtained_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub obtained_until: Option<NaiveDate>,
+}
+
+impl QualificationVersion {
+    /// True when a qualification obtained on `day` falls in this version's dates; a version
+    /// without dates cannot be told from a date.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        (self.obtained_from.is_some() || self.obtained_until.is_some())
+            && self.obtained_from.is_none_or(|from| from <= day)
+            && self.obtained_until.is_none_or(|until| day <= until)
+    }
 }
 
 /// The proof that turns a flag into a justified exemption.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EvidenceRequirement {
+    /// Documents linked to the qualification or prior validation the condition names.
     pub kinds: Vec<EvidenceKind>,
+    /// Documents linked to one of the experiences counted, when the condition asks for
+    /// experience (an employer's certificate); empty when the experience needs no proof.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub experience_kinds: Vec<EvidenceKind>,
     /// Names the document, e.g. "copy of the CAFERUIS diploma linked to the qualification".
     pub description: String,
 }

@@ -59,6 +59,7 @@ pub fn qualification(
     obtained_on: Option<&str>,
 ) -> ProfileQualification {
     ProfileQualification {
+        version: None,
         id: id.to_owned(),
         code: QualificationCode::parse(code).expect("a qualification code"),
         level,

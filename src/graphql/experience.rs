@@ -282,6 +282,9 @@ pub struct AddQualificationInput {
     pub title: String,
     pub level: Option<i32>,
     pub obtained_on: Option<Date>,
+    /// Version of the qualification's referential when known, e.g. "2004" or "2022" for the
+    /// CAFERUIS: some exemption rules apply to one version only.
+    pub version: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -291,6 +294,9 @@ pub struct AddPriorValidationInput {
     pub domain_code: String,
     pub validated_on: Date,
     pub source: String,
+    /// The version of the programme the validation was awarded under; the current one when
+    /// omitted. A newer version carries validated domains over through its transition table.
+    pub programme_version: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -396,6 +402,7 @@ impl ExperienceMutation {
             title: input.title,
             level: input.level,
             obtained_on: input.obtained_on.map(|d| d.0),
+            version: input.version,
         };
         let (record, user_errors) = payload(
             app::experiences::add_qualification(state(ctx), &actor, dossier_id, fields).await,
@@ -418,6 +425,7 @@ impl ExperienceMutation {
             domain_code: input.domain_code,
             validated_on: input.validated_on.0,
             source: input.source,
+            programme_version: input.programme_version,
         };
         let state = state(ctx);
         let result =

@@ -1,5 +1,7 @@
 //! The referential as GraphQL: programmes, domains, units, competences and exemption rules.
 
+use crate::error::AppError;
+use crate::graphql::errors::GqlResult;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, SimpleObject};
@@ -345,22 +347,59 @@ pub struct ReferentialQuery;
 
 #[Object]
 impl ReferentialQuery {
-    /// Every programme at its current referential version.
-    #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]
-    async fn programmes(&self, ctx: &Context<'_>) -> Vec<ProgrammeNode> {
-        state(ctx)
+    /// Programmes at their current referential version, by code: at most `first` (default
+    /// 20, at most 100) after the code `after`, those whose code or title contains `search`
+    /// (case-insensitive) when given. Imported certifications number in the thousands, so
+    /// the list is paged like every other.
+    #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> async_graphql::Result<Vec<ProgrammeNode>> {
+        let state = state(ctx);
+        let limit = crate::app::pagination::page_size(first).gql()?;
+        let page = state
             .catalog
-            .all_current()
-            .into_iter()
-            .map(ProgrammeNode)
-            .collect()
+            .current_page(
+                &state.db,
+                after
+                    .as_deref()
+                    .map(str::trim)
+                    .map(str::to_ascii_uppercase)
+                    .as_deref(),
+                limit,
+                search.as_deref(),
+            )
+            .await
+            .gql()?;
+        Ok(page.into_iter().map(ProgrammeNode).collect())
     }
 
-    /// A programme by code (case-insensitive) at its current version; null when unknown.
-    async fn programme(&self, ctx: &Context<'_>, code: String) -> Option<ProgrammeNode> {
-        state(ctx)
-            .catalog
-            .current(&code.trim().to_ascii_uppercase())
-            .map(ProgrammeNode)
+    /// A programme by code (case-insensitive): its current version, or `version` when given;
+    /// null when unknown.
+    async fn programme(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        version: Option<String>,
+    ) -> async_graphql::Result<Option<ProgrammeNode>> {
+        let state = state(ctx);
+        let code = code.trim().to_ascii_uppercase();
+        let found = match version {
+            None => state.catalog.current(&state.db, &code).await,
+            Some(version) => match state
+                .catalog
+                .version(&state.db, &code, version.trim())
+                .await
+            {
+                Ok(programme) => Ok(Some(programme)),
+                Err(AppError::NotFound(_)) => Ok(None),
+                Err(other) => Err(other),
+            },
+        };
+        Ok(found.gql()?.map(ProgrammeNode))
     }
 }

@@ -44,10 +44,24 @@ async fn the_deis_programme_lists_its_three_domains_with_hours_and_competences()
 async fn every_exemption_rule_carries_its_legal_reference() {
     let app = spawn_app().await;
     let response = app.gql(None, "{ programmes { code exemptionRules { id kind domainCode condition legalReference discretionary } } }", json!({})).await;
-    let rules = response["data"]["programmes"][0]["exemptionRules"]
+    let deis = response["data"]["programmes"]
         .as_array()
         .unwrap()
+        .iter()
+        .find(|p| p["code"] == "DEIS")
+        .expect("the DEIS is listed")
         .clone();
+    for programme in response["data"]["programmes"].as_array().unwrap() {
+        for rule in programme["exemptionRules"].as_array().unwrap() {
+            assert!(
+                rule["legalReference"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty()),
+                "{rule:#}"
+            );
+        }
+    }
+    let rules = deis["exemptionRules"].as_array().unwrap().clone();
     assert!(rules.len() >= 9, "{rules:#?}");
     assert!(
         rules
@@ -80,5 +94,15 @@ async fn starting_twice_on_the_same_database_loads_the_referential_once() {
     })
     .await
     .expect("a second start");
-    assert_eq!(second.state.catalog.all_current().len(), 1);
+    let stored = acquis::db::programmes::current_page(&second.state.db, None, 100, None)
+        .await
+        .unwrap();
+    let codes: Vec<&str> = stored.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["DEES", "DEIS"]);
+    for code in codes {
+        let versions = acquis::db::programmes::versions_of(&second.state.db, code)
+            .await
+            .unwrap();
+        assert_eq!(versions.len(), 1, "{code}: {versions:?}");
+    }
 }

@@ -53,9 +53,19 @@ async fn every_profile_case_gives_the_expected_results_through_the_api() {
 }
 
 async fn build(app: &TestApp, token: &str, case: &Value) -> String {
-    let dossier = app
-        .create_dossier(token, case["applicationDate"].as_str())
+    let created = app
+        .data(token, "mutation($input: CreateDossierInput!) { createDossier(input: $input) { dossier { id } userErrors { code message } } }",
+            json!({ "input": { "programmeCode": case["programme"].as_str().unwrap_or("DEIS"), "applicationDate": case["applicationDate"] } }))
         .await;
+    assert_eq!(
+        created["createDossier"]["userErrors"],
+        json!([]),
+        "{created:#}"
+    );
+    let dossier = created["createDossier"]["dossier"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut ids: HashMap<String, String> = HashMap::new();
     for exp in case["experiences"].as_array().into_iter().flatten() {
         let id = app
@@ -82,7 +92,7 @@ async fn build(app: &TestApp, token: &str, case: &Value) -> String {
     for q in case["qualifications"].as_array().into_iter().flatten() {
         let data = app
             .data(token, "mutation($input: AddQualificationInput!) { addQualification(input: $input) { qualification { id } userErrors { code message } } }",
-                json!({ "input": { "dossierId": dossier, "code": q["code"], "title": q["title"], "level": q["level"], "obtainedOn": q["obtainedOn"] } }))
+                json!({ "input": { "dossierId": dossier, "code": q["code"], "title": q["title"], "level": q["level"], "obtainedOn": q["obtainedOn"], "version": q["version"] } }))
             .await;
         assert_eq!(
             data["addQualification"]["userErrors"],

@@ -11,6 +11,7 @@ pub struct Model {
     pub dossier_id: Option<Uuid>,
     pub decision_dossier_id: Option<Uuid>,
     pub programme_code: String,
+    pub programme_version: Option<String>,
     pub domain_code: String,
     pub validated_on: Date,
     pub source: String,

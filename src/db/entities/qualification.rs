@@ -12,6 +12,7 @@ pub struct Model {
     pub title: String,
     pub level: Option<i32>,
     pub obtained_on: Option<Date>,
+    pub version: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

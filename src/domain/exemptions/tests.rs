@@ -270,3 +270,150 @@ fn a_dees_holder_raises_no_flag() {
     assert!(report.flags.is_empty());
     assert_eq!(report.totals, ExemptionTotals::default());
 }
+
+/// The DEIS with one more rule, read from JSON as a referential would carry it.
+fn deis_with_rule(rule: serde_json::Value) -> Programme {
+    let mut document: serde_json::Value =
+        serde_json::from_str(crate::domain::programme::DEIS_JSON).unwrap();
+    document["exemptionRules"]
+        .as_array_mut()
+        .unwrap()
+        .push(rule);
+    Programme::from_json(&document.to_string()).expect("the extended referential is valid")
+}
+
+fn experienced_rule() -> serde_json::Value {
+    serde_json::json!({
+        "id": "test.deass-and-experience", "kind": "ALLEGEMENT", "domainCode": "DC2",
+        "unitCodes": ["UF2.1"], "minHoursReduced": 50, "maxHoursReduced": 80,
+        "condition": { "qualificationAndExperience": {
+            "codes": ["DEASS"], "minFteMonths": 24, "experienceKinds": ["SALARIED"],
+            "afterQualification": true, "currentlyEmployed": true } },
+        "conditionText": "DEASS holder with two years in the field since, still employed.",
+        "legalReference": "Test rule", "discretionary": false, "reviewReason": null,
+        "evidence": { "kinds": ["DIPLOMA"], "experienceKinds": ["EMPLOYER_CERTIFICATE"],
+            "description": "the diploma and an employer's certificate" }
+    })
+}
+
+fn deass_holder(obtained: &str, start: &str, end: Option<&str>, certified: bool) -> Profile {
+    let mut profile = profile_on("2025-01-01");
+    profile
+        .qualifications
+        .push(qualification("q1", "DEASS", Some(6), Some(obtained)));
+    profile.evidence.push(diploma_of("f1", "q1"));
+    profile
+        .experiences
+        .push(experience("e1", start, end, &["DC2.1"]));
+    if certified {
+        profile
+            .evidence
+            .push(crate::domain::profile::ProfileEvidence {
+                id: "f2".into(),
+                kind: crate::domain::experience::EvidenceKind::EmployerCertificate,
+                experience_ids: vec!["e1".into()],
+                qualification_ids: Vec::new(),
+                prior_validation_ids: Vec::new(),
+                competences: Vec::new(),
+            });
+    }
+    profile
+}
+
+#[test]
+fn a_diploma_with_enough_current_experience_after_it_meets_the_rule_and_both_proofs_justify_it() {
+    let p = deis_with_rule(experienced_rule());
+    let flagged = |profile: &Profile| {
+        exemptions(&p, profile)
+            .flags
+            .into_iter()
+            .find(|f| f.rule_id == "test.deass-and-experience")
+            .map(|f| f.status)
+    };
+    assert_eq!(
+        flagged(&deass_holder("2018-06-30", "2018-09-01", None, true)),
+        Some(ExemptionStatus::Justified)
+    );
+    assert_eq!(
+        flagged(&deass_holder("2018-06-30", "2018-09-01", None, false)),
+        Some(ExemptionStatus::Unproven),
+        "the employer's certificate is missing"
+    );
+    assert_eq!(
+        flagged(&deass_holder(
+            "2018-06-30",
+            "2018-09-01",
+            Some("2023-12-31"),
+            true
+        )),
+        None,
+        "no longer employed"
+    );
+    assert_eq!(
+        flagged(&deass_holder("2023-06-30", "2018-09-01", None, true)),
+        None,
+        "only 18 months after the diploma"
+    );
+}
+
+#[test]
+fn a_domain_validated_in_another_programme_meets_a_rule_naming_that_programme() {
+    let p = deis_with_rule(serde_json::json!({
+        "id": "test.equivalence", "kind": "DISPENSE", "domainCode": "DC3", "unitCodes": [],
+        "minHoursReduced": 150, "maxHoursReduced": 150,
+        "condition": { "priorValidation": { "programmeCode": "RNCP37507", "domainCode": "BC04" } },
+        "conditionText": "Bloc 4 of RNCP37507 is equivalent.", "legalReference": "France compétences, correspondances",
+        "discretionary": false, "reviewReason": null,
+        "evidence": { "kinds": ["JURY_DECISION"], "description": "the relevé de décision" }
+    }));
+    let mut profile = profile_on("2025-01-01");
+    let mut validation = prior_validation("v1", "BC04", true);
+    validation.programme_code = crate::domain::codes::ProgrammeCode::parse("RNCP37507").unwrap();
+    profile.prior_validations.push(validation);
+    let report = exemptions(&p, &profile);
+    let flag = report
+        .flags
+        .iter()
+        .find(|f| f.rule_id == "test.equivalence")
+        .expect("the equivalence is raised");
+    assert_eq!(flag.status, ExemptionStatus::Justified);
+    assert!(
+        flag.explanation.contains("BC04 of RNCP37507"),
+        "{}",
+        flag.explanation
+    );
+    // The same domain code of this programme does not meet it.
+    let mut own = profile_on("2025-01-01");
+    own.prior_validations
+        .push(prior_validation("v1", "DC3", true));
+    assert!(
+        !exemptions(&p, &own)
+            .flags
+            .iter()
+            .any(|f| f.rule_id == "test.equivalence")
+    );
+}
+
+#[test]
+fn a_qualification_version_is_read_from_its_declaration_before_its_date() {
+    let mut profile = holder_of(&[("CAFERUIS", 6)], true);
+    profile.qualifications[0].obtained_on = Some(date("2023-06-30"));
+    let ids = |profile: &Profile| -> Vec<String> {
+        exemptions(&deis(), profile)
+            .flags
+            .into_iter()
+            .map(|f| f.rule_id)
+            .collect()
+    };
+    assert!(
+        ids(&profile)
+            .iter()
+            .all(|id| id.starts_with("deis.caferuis-2022."))
+    );
+    profile.qualifications[0].version = Some("2004".into());
+    assert!(
+        ids(&profile)
+            .iter()
+            .all(|id| id.starts_with("deis.caferuis."))
+    );
+}

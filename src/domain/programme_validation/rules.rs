@@ -183,19 +183,71 @@ impl Checker {
     }
 
     fn rule_condition(&mut self, p: &Programme, path: &str, condition: &RuleCondition) {
-        match condition {
-            RuleCondition::Qualification {
-                codes, min_level, ..
-            } => {
+        let qualification =
+            |this: &mut Self,
+             key: &str,
+             codes: &[crate::domain::codes::QualificationCode],
+             min_level: Option<u8>,
+             versions: &[crate::domain::programme::QualificationVersion]| {
                 if codes.is_empty() && min_level.is_none() {
-                    self.report(
-                        format!("{path}.condition.qualification"),
+                    this.report(
+                        format!("{path}.condition.{key}"),
                         "needs codes or minLevel, otherwise no qualification can meet it",
                     );
                 }
+                for (k, version) in versions.iter().enumerate() {
+                    this.not_blank(
+                        format!("{path}.condition.{key}.versions[{k}].version"),
+                        &version.version,
+                    );
+                    if let (Some(from), Some(until)) =
+                        (version.obtained_from, version.obtained_until)
+                        && until < from
+                    {
+                        this.report(
+                            format!("{path}.condition.{key}.versions[{k}].obtainedUntil"),
+                            format!("{until} is before obtainedFrom {from}"),
+                        );
+                    }
+                }
+            };
+        match condition {
+            RuleCondition::Qualification {
+                codes,
+                min_level,
+                versions,
+                ..
+            } => qualification(self, "qualification", codes, *min_level, versions),
+            RuleCondition::QualificationAndExperience {
+                codes,
+                min_level,
+                versions,
+                min_fte_months,
+                experience_kinds,
+                ..
+            } => {
+                let key = "qualificationAndExperience";
+                qualification(self, key, codes, *min_level, versions);
+                if !min_fte_months.is_finite() || *min_fte_months < 0.0 {
+                    self.report(
+                        format!("{path}.condition.{key}.minFteMonths"),
+                        "must be a number of months, 0 or more",
+                    );
+                }
+                if experience_kinds.is_empty() {
+                    self.report(
+                        format!("{path}.condition.{key}.experienceKinds"),
+                        "name the kinds of experience that count",
+                    );
+                }
             }
-            RuleCondition::PriorValidation { domain_code } => {
-                if p.domain(domain_code).is_none() {
+            RuleCondition::PriorValidation {
+                domain_code,
+                programme_code,
+            } => {
+                // A domain of another programme is checked when that programme is used.
+                let own = programme_code.as_ref().is_none_or(|code| code == &p.code);
+                if own && p.domain(domain_code).is_none() {
                     self.report(
                         format!("{path}.condition.priorValidation.domainCode"),
                         format!("unknown domain {domain_code}"),

@@ -210,12 +210,12 @@ fn a_rule_condition_reads_both_shapes() {
     let caferuis = p.rule("deis.caferuis.uf1-1").unwrap();
     assert!(matches!(
         &caferuis.condition,
-        crate::domain::programme::RuleCondition::Qualification { codes, min_level: None, except_codes }
+        crate::domain::programme::RuleCondition::Qualification { codes, min_level: None, except_codes, .. }
             if codes.len() == 1 && except_codes.is_empty()
     ));
     let prior = p.rule("deis.prior.dc3").unwrap();
     assert!(matches!(
         &prior.condition,
-        crate::domain::programme::RuleCondition::PriorValidation { domain_code } if domain_code.as_str() == "DC3"
+        crate::domain::programme::RuleCondition::PriorValidation { domain_code, programme_code: None } if domain_code.as_str() == "DC3"
     ));
 }
