@@ -35,9 +35,7 @@ impl Default for Catalog {
 }
 
 impl Catalog {
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Parsed> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Parsed> {
         self.parsed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -112,6 +110,29 @@ impl Catalog {
     pub fn forget(&self, code: &str, version: &str) {
         self.lock().pop(&(code.to_owned(), version.to_owned()));
     }
+}
+
+/// One stored version, as listed.
+pub struct VersionSummary {
+    pub version: String,
+    pub current: bool,
+    pub valid_from: Option<chrono::NaiveDate>,
+    pub valid_until: Option<chrono::NaiveDate>,
+}
+
+/// Every stored version of `code`, oldest first, with its dates.
+pub async fn versions(state: &super::AppState, code: &str) -> AppResult<Vec<VersionSummary>> {
+    let mut out = Vec::new();
+    for (version, current, _) in db::programmes::versions_of(&state.db, code).await? {
+        let programme = state.catalog.version(&state.db, code, &version).await?;
+        out.push(VersionSummary {
+            version,
+            current,
+            valid_from: programme.valid_from,
+            valid_until: programme.valid_until,
+        });
+    }
+    Ok(out)
 }
 
 /// Validates and stores a referential, then refreshes the catalog.

@@ -100,6 +100,7 @@ pub async fn profiles(
                     Some(ProfilePriorValidation {
                         id: p.id.to_string(),
                         programme_code: ProgrammeCode::parse(&p.programme_code).ok()?,
+                        programme_version: p.programme_version.clone(),
                         domain_code: DomainCode::parse(&p.domain_code).ok()?,
                         validated_on: p.validated_on,
                         verified: p.verified,

@@ -78,6 +78,8 @@ struct CaseQualification {
 struct CasePriorValidation {
     key: String,
     programme_code: ProgrammeCode,
+    #[serde(default)]
+    programme_version: Option<String>,
     domain_code: DomainCode,
     validated_on: NaiveDate,
     #[expect(dead_code, reason = "only the API replay stores the source")]
@@ -307,6 +309,7 @@ fn build_profile(case: &Case) -> Result<Profile, Vec<String>> {
             .map(|v| ProfilePriorValidation {
                 id: v.key.clone(),
                 programme_code: v.programme_code.clone(),
+                programme_version: v.programme_version.clone(),
                 domain_code: v.domain_code.clone(),
                 validated_on: v.validated_on,
                 verified: false,

@@ -233,7 +233,18 @@ fn flag_for(p: &Programme, rule: &ExemptionRule, profile: &Profile) -> Option<Ex
             let matching: Vec<&ProfilePriorValidation> = profile
                 .prior_validations
                 .iter()
-                .filter(|v| &v.programme_code == programme && &v.domain_code == domain_code)
+                .filter(|v| {
+                    if &v.programme_code != programme {
+                        return false;
+                    }
+                    if programme == &p.code {
+                        // Validated under another version: through its transition table.
+                        p.carried_over(v.programme_version.as_deref(), &v.domain_code)
+                            .contains(domain_code)
+                    } else {
+                        &v.domain_code == domain_code
+                    }
+                })
                 .collect();
             let mut found = prior_validation_match(rule, profile, &matching)?;
             if programme != &p.code {

@@ -49,6 +49,8 @@ pub struct ProfileQualification {
 pub struct ProfilePriorValidation {
     pub id: String,
     pub programme_code: ProgrammeCode,
+    /// The programme version it was awarded under, when known.
+    pub programme_version: Option<String>,
     pub domain_code: DomainCode,
     pub validated_on: NaiveDate,
     /// Recorded by a jury decision inside the service, so it needs no uploaded proof.

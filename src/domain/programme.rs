@@ -38,6 +38,34 @@ pub struct Programme {
     pub eligibility_regimes: Vec<EligibilityRegime>,
     pub admission_routes: Vec<AdmissionRoute>,
     pub exemption_rules: Vec<ExemptionRule>,
+    /// First day this version of the referential applies (its texts in force), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// Last day it applies to candidates, when a newer version replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<NaiveDate>,
+    /// How domains validated under earlier versions carry over to this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitions: Vec<VersionTransition>,
+}
+
+/// The transition table from an earlier version: each domain (or bloc) validated under it
+/// counts as these domains of this version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VersionTransition {
+    pub from_version: String,
+    pub legal_reference: String,
+    pub domains: Vec<DomainTransition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DomainTransition {
+    /// The domain code in the earlier version.
+    pub from: DomainCode,
+    /// What it counts as here; empty when it carries nothing over.
+    pub to: Vec<DomainCode>,
 }
 
 /// A function of the référentiel professionnel (DEIS annexe I has three).
@@ -302,6 +330,24 @@ impl Programme {
         self.domains
             .iter()
             .flat_map(|domain| domain.competences.iter())
+    }
+
+    /// The domains of this version a domain validated under `version` counts as: itself under
+    /// this version (or an unknown one: records from before versions were kept), its rows of
+    /// the transition table from that version, and nothing when no table covers it.
+    pub fn carried_over(&self, version: Option<&str>, domain: &DomainCode) -> Vec<DomainCode> {
+        match version {
+            None => vec![domain.clone()],
+            Some(version) if version == self.version => vec![domain.clone()],
+            Some(version) => self
+                .transitions
+                .iter()
+                .filter(|t| t.from_version == version)
+                .flat_map(|t| t.domains.iter())
+                .filter(|d| &d.from == domain)
+                .flat_map(|d| d.to.iter().cloned())
+                .collect(),
+        }
     }
 
     /// The regime for an application made on `date`; validation guarantees there is one.

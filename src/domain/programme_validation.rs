@@ -104,6 +104,7 @@ impl Checker {
         self.functions(p);
         self.domains(p);
         self.blocs(p);
+        self.versions(p);
         self.regimes(p);
         for (i, route) in p.admission_routes.iter().enumerate() {
             self.admission_route(&format!("admissionRoutes[{i}]"), route);
@@ -274,6 +275,39 @@ impl Checker {
                     "{hours} h cannot be made of its {sort} units, which add up to {min}–{max} h"
                 ),
             );
+        }
+    }
+
+    /// The version's dates are in order, and its transition tables lead to its own domains.
+    fn versions(&mut self, p: &Programme) {
+        if let (Some(from), Some(until)) = (p.valid_from, p.valid_until)
+            && until < from
+        {
+            self.report("validUntil", format!("{until} is before validFrom {from}"));
+        }
+        for (i, transition) in p.transitions.iter().enumerate() {
+            let path = format!("transitions[{i}]");
+            self.not_blank(format!("{path}.fromVersion"), &transition.from_version);
+            self.not_blank(
+                format!("{path}.legalReference"),
+                &transition.legal_reference,
+            );
+            if transition.from_version == p.version {
+                self.report(
+                    format!("{path}.fromVersion"),
+                    "a version needs no transition table from itself",
+                );
+            }
+            for (j, row) in transition.domains.iter().enumerate() {
+                for (k, to) in row.to.iter().enumerate() {
+                    if p.domain(to).is_none() {
+                        self.report(
+                            format!("{path}.domains[{j}].to[{k}]"),
+                            format!("unknown domain {to}"),
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -69,6 +69,7 @@ pub fn qualification(
 
 pub fn prior_validation(id: &str, domain: &str, verified: bool) -> ProfilePriorValidation {
     ProfilePriorValidation {
+        programme_version: None,
         id: id.to_owned(),
         programme_code: ProgrammeCode::parse("DEIS").expect("a programme code"),
         domain_code: DomainCode::parse(domain).expect("a domain code"),

@@ -26,6 +26,50 @@ impl ProgrammeNode {
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// First day this version applies (its texts in force), when known.
+    async fn valid_from(&self) -> Option<super::scalars::Date> {
+        self.0.valid_from.map(super::scalars::Date)
+    }
+    /// Last day it applies to candidates, when a newer version replaces it.
+    async fn valid_until(&self) -> Option<super::scalars::Date> {
+        self.0.valid_until.map(super::scalars::Date)
+    }
+    /// Every stored version of this programme, oldest first. A dossier stays on the version
+    /// it was created under; new dossiers take the current one.
+    async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProgrammeVersion>> {
+        let state = state(ctx);
+        let stored = crate::app::programmes::versions(state, self.0.code.as_str())
+            .await
+            .gql()?;
+        Ok(stored
+            .into_iter()
+            .map(|v| ProgrammeVersion {
+                version: v.version,
+                current: v.current,
+                valid_from: v.valid_from.map(super::scalars::Date),
+                valid_until: v.valid_until.map(super::scalars::Date),
+            })
+            .collect())
+    }
+    /// How domains validated under earlier versions count in this one.
+    async fn transitions(&self) -> Vec<VersionTransition> {
+        self.0
+            .transitions
+            .iter()
+            .map(|t| VersionTransition {
+                from_version: t.from_version.clone(),
+                legal_reference: t.legal_reference.clone(),
+                domains: t
+                    .domains
+                    .iter()
+                    .map(|d| DomainTransition {
+                        from: d.from.to_string(),
+                        to: d.to.iter().map(ToString::to_string).collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
     /// RNCP registration, e.g. "RNCP39644".
     async fn rncp_code(&self) -> Option<&str> {
         self.0.rncp_code.as_deref()
@@ -340,6 +384,31 @@ impl ExemptionRuleNode {
     async fn required_evidence(&self) -> &str {
         &self.rule().evidence.description
     }
+}
+
+/// One stored version of a programme's referential.
+#[derive(SimpleObject)]
+pub struct ProgrammeVersion {
+    pub version: String,
+    /// New dossiers are created under the current version.
+    pub current: bool,
+    pub valid_from: Option<super::scalars::Date>,
+    pub valid_until: Option<super::scalars::Date>,
+}
+
+/// The transition table from an earlier version.
+#[derive(SimpleObject)]
+pub struct VersionTransition {
+    pub from_version: String,
+    pub legal_reference: String,
+    pub domains: Vec<DomainTransition>,
+}
+
+/// A domain of the earlier version and what it counts as in this one.
+#[derive(SimpleObject)]
+pub struct DomainTransition {
+    pub from: String,
+    pub to: Vec<String>,
 }
 
 #[derive(Default)]

@@ -24,3 +24,4 @@ mod search;
 mod statements;
 mod support;
 mod tooling;
+mod versions;
