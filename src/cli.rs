@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{programmes, seed, sweep};
+use crate::app::{programmes, rncp_import, seed, sweep};
 use crate::config::Config;
 use crate::domain::policy::Role;
 use crate::startup::{Application, build_state};
@@ -49,6 +49,18 @@ pub enum Command {
     },
     /// Validate and load (or update) a referential from a JSON file.
     ImportProgramme { file: PathBuf },
+    /// Import France compétences' RNCP export (the daily XML, or the zip it is published in):
+    /// each fiche with blocs becomes or updates a programme. Prints a report.
+    ImportRncp {
+        /// `export_fiches_RNCP_V4_1_AAAA-MM-JJ.xml` or `export-fiches-rncp-v4-1-AAAA-MM-JJ.zip`.
+        file: PathBuf,
+        /// Import only this fiche (repeat for several), e.g. --fiche RNCP39644.
+        #[arg(long = "fiche")]
+        fiches: Vec<String>,
+        /// Date of the export (YYYY-MM-DD), when the file name does not carry it.
+        #[arg(long, value_parser = parse_date)]
+        export_date: Option<chrono::NaiveDate>,
+    },
     /// Remove expired staged uploads and objects no evidence owns.
     Sweep,
     /// Create realistic, deterministic DEIS dossiers (candidates `seed-candidate-<n>`, advisor
@@ -119,6 +131,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 programme.version,
                 outcome
             );
+        }
+        Command::ImportRncp {
+            file,
+            fiches,
+            export_date,
+        } => {
+            let config = Config {
+                load_fixtures: false,
+                ..config
+            };
+            let secret = auth::resolve_secret(&config)?;
+            let state = build_state(config, &secret, db::Purpose::Maintenance).await?;
+            let options = rncp_import::ImportOptions {
+                file,
+                only: fiches,
+                export_date,
+            };
+            let progress = std::sync::Arc::new(rncp_import::Progress::default());
+            let bar = progress_bar(progress.clone());
+            let result = rncp_import::import(&state, &options, progress).await;
+            bar.abort();
+            let report = result?;
+            print_report(&report);
         }
         Command::Sweep => {
             let secret = auth::resolve_secret(&config)?;
@@ -199,4 +234,54 @@ fn parse_ttl(raw: &str) -> Result<Duration, String> {
         return Err("the lifetime must be positive".into());
     }
     Ok(Duration::from_secs(seconds))
+}
+
+/// A bar on stderr while the export is read, when stderr is a terminal.
+fn progress_bar(progress: std::sync::Arc<rncp_import::Progress>) -> tokio::task::JoinHandle<()> {
+    use std::io::IsTerminal;
+    use std::sync::atomic::Ordering;
+    tokio::spawn(async move {
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        loop {
+            bar.set_length(progress.total.load(Ordering::Relaxed));
+            bar.set_position(progress.read.load(Ordering::Relaxed));
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+}
+
+fn print_report(report: &rncp_import::ImportReport) {
+    let date = report
+        .export_date
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    println!("RNCP export of {date} (France compétences, Licence Ouverte 2.0)");
+    println!(
+        "read {}, inserted {}, updated {}, unchanged {}, refused {}, skipped {}",
+        report.read,
+        report.inserted.len(),
+        report.updated.len(),
+        report.unchanged,
+        report.refused.len(),
+        report.skipped
+    );
+    for code in &report.inserted {
+        println!("inserted  {code}");
+    }
+    for code in &report.updated {
+        println!("updated   {code}");
+    }
+    for (code, why) in &report.refused {
+        println!("refused   {code}: {why}");
+    }
 }

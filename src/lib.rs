@@ -24,6 +24,8 @@ pub mod metrics;
 /// Schema migrations (in `migrations/` at the project root).
 #[path = "../migrations/mod.rs"]
 pub mod migrations;
+/// Reading France compétences' RNCP export, fiche by fiche.
+pub mod rncp;
 /// Building and running the service.
 pub mod startup;
 /// Evidence objects and their keys.

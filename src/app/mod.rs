@@ -10,6 +10,7 @@ pub mod experiences;
 pub mod jury;
 pub mod pagination;
 pub mod programmes;
+pub mod rncp_import;
 pub mod rules;
 pub mod search;
 pub mod seed;

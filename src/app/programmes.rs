@@ -149,6 +149,7 @@ pub async fn import(
         &programme.version,
         &programme.title,
         json,
+        programme.source.as_ref().map(|s| s.checksum.as_str()),
     )
     .await?;
     catalog.forget(programme.code.as_str(), &programme.version);

@@ -36,6 +36,7 @@ pub async fn save(
     version: &str,
     title: &str,
     document: &str,
+    source_checksum: Option<&str>,
 ) -> Result<SaveOutcome, DbErr> {
     let checksum = hex::encode(Sha256::digest(document.as_bytes()));
     let existing = programme::Entity::find()
@@ -50,6 +51,7 @@ pub async fn save(
             active.document = Set(document.to_owned());
             active.title = Set(title.to_owned());
             active.checksum = Set(checksum);
+            active.source_checksum = Set(source_checksum.map(str::to_owned));
             active.loaded_at = Set(Utc::now());
             programme::Entity::update(active).exec(db).await?;
             SaveOutcome::Updated
@@ -62,6 +64,7 @@ pub async fn save(
                 title: Set(title.to_owned()),
                 document: Set(document.to_owned()),
                 checksum: Set(checksum),
+                source_checksum: Set(source_checksum.map(str::to_owned)),
                 current: Set(false),
                 loaded_at: Set(Utc::now()),
             };
@@ -165,6 +168,40 @@ pub async fn current_page(
         );
     }
     Ok(query.all(db).await?.into_iter().map(stored).collect())
+}
+
+/// The current version and source digest of each of `codes` that has one.
+pub async fn current_sources(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<(String, String, Option<String>)>, DbErr> {
+    programme::Entity::find()
+        .select_only()
+        .column(programme::Column::Code)
+        .column(programme::Column::Version)
+        .column(programme::Column::SourceChecksum)
+        .filter(programme::Column::Current.eq(true))
+        .filter(programme::Column::Code.is_in(codes.iter().cloned()))
+        .into_tuple::<(String, String, Option<String>)>()
+        .all(db)
+        .await
+}
+
+/// Whether `code` already has a version `version`.
+pub async fn has_version(
+    db: &impl ConnectionTrait,
+    code: &str,
+    version: &str,
+) -> Result<bool, DbErr> {
+    Ok(programme::Entity::find()
+        .select_only()
+        .column(programme::Column::Id)
+        .filter(programme::Column::Code.eq(code))
+        .filter(programme::Column::Version.eq(version))
+        .into_tuple::<uuid::Uuid>()
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Every version of `code`, oldest first: (version, current, loaded at).

@@ -33,6 +33,20 @@ pub struct Eligibility {
 /// Applies the regime in force on the profile's application date.
 pub fn eligibility(p: &Programme, profile: &Profile) -> Eligibility {
     let date = profile.application_date;
+    if p.rncp.as_ref().and_then(|r| r.vae_open) == Some(false) {
+        return Eligibility {
+            regime_id: String::new(),
+            admissible: false,
+            relevant_fte_months: 0.0,
+            required_fte_months: 0.0,
+            reasons: vec![format!(
+                "Not admissible: France compétences lists the {} as not open to VAE (its RNCP fiche has no active VAE jury).",
+                p.title
+            )],
+            needs_review: false,
+            review_notes: Vec::new(),
+        };
+    }
     match p.regime_on(date) {
         Some(regime) => assess(p, regime, profile),
         None => Eligibility {

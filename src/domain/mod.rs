@@ -19,6 +19,7 @@ pub mod programme;
 mod programme_validation;
 
 pub mod profile;
+pub mod rncp;
 
 pub mod admission;
 pub mod coverage;

@@ -47,6 +47,45 @@ pub struct Programme {
     /// How domains validated under earlier versions carry over to this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transitions: Vec<VersionTransition>,
+    /// Where an imported referential comes from (the RNCP export and its date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ReferentialSource>,
+    /// What France compétences says of the certification, for an imported one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rncp: Option<RncpDetails>,
+}
+
+/// The provenance of an imported referential; the RNCP's licence (Licence Ouverte 2.0) asks
+/// reusers to name the source and the date of the data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReferentialSource {
+    pub publisher: String,
+    pub dataset: String,
+    pub url: String,
+    pub licence: String,
+    pub export_date: NaiveDate,
+    /// Digest of the fiche as read, to tell a changed fiche from an unchanged one.
+    pub checksum: String,
+}
+
+/// The RNCP fiche's own facts about the certification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RncpDetails {
+    /// `ETAT_FICHE`, e.g. "Publiée".
+    pub state: String,
+    pub active: bool,
+    /// Whether the VAE route is open (`SI_JURY_VAE`); unknown when the fiche does not say.
+    pub vae_open: Option<bool>,
+    pub vae_jury: Option<String>,
+    /// Fiches this one replaces, and those that replace it.
+    pub predecessors: Vec<String>,
+    pub successors: Vec<String>,
+    pub certifiers: Vec<String>,
+    pub url: Option<String>,
+    /// How the competences were derived from the fiche's free text.
+    pub competences_note: String,
 }
 
 /// The transition table from an earlier version: each domain (or bloc) validated under it
@@ -123,6 +162,10 @@ pub struct Bloc {
     /// False while the bloc code or its mapping to the domain comes from inference.
     pub confirmed: bool,
     pub note: Option<String>,
+    /// The bloc's list of competences as published, when the domain's competences were
+    /// derived from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competences_text: Option<String>,
 }
 
 /// The VAE admissibility rules in force for applications made between two dates.

@@ -112,8 +112,33 @@ impl ProgrammeNode {
                 domain_code: b.domain_code.as_str().to_owned(),
                 confirmed: b.confirmed,
                 note: b.note.clone(),
+                competences_text: b.competences_text.clone(),
             })
             .collect()
+    }
+    /// Provenance of an imported referential; null for one written by hand.
+    async fn source(&self) -> Option<ReferentialSource> {
+        self.0.source.as_ref().map(|s| ReferentialSource {
+            publisher: s.publisher.clone(),
+            dataset: s.dataset.clone(),
+            url: s.url.clone(),
+            licence: s.licence.clone(),
+            export_date: super::scalars::Date(s.export_date),
+        })
+    }
+    /// The RNCP fiche's facts, for an imported certification.
+    async fn rncp(&self) -> Option<RncpDetails> {
+        self.0.rncp.as_ref().map(|r| RncpDetails {
+            state: r.state.clone(),
+            active: r.active,
+            vae_open: r.vae_open,
+            vae_jury: r.vae_jury.clone(),
+            predecessors: r.predecessors.clone(),
+            successors: r.successors.clone(),
+            certifiers: r.certifiers.clone(),
+            url: r.url.clone(),
+            competences_note: r.competences_note.clone(),
+        })
     }
     /// The professional functions of the référentiel (used by the pre-2024 eligibility test).
     async fn functions(&self) -> Vec<ProfessionalFunction> {
@@ -163,6 +188,39 @@ pub struct Bloc {
     pub domain_code: String,
     pub confirmed: bool,
     pub note: Option<String>,
+    /// The bloc's list of competences as published, when the domain's competences were split
+    /// from it (imported certifications).
+    pub competences_text: Option<String>,
+}
+
+/// Where an imported referential comes from; the RNCP's licence asks to name the source and
+/// the date of the data.
+#[derive(SimpleObject)]
+pub struct ReferentialSource {
+    pub publisher: String,
+    pub dataset: String,
+    pub url: String,
+    pub licence: String,
+    pub export_date: super::scalars::Date,
+}
+
+/// What France compétences' fiche says of an imported certification.
+#[derive(SimpleObject)]
+pub struct RncpDetails {
+    /// `ETAT_FICHE`, e.g. "Publiée".
+    pub state: String,
+    pub active: bool,
+    /// Whether the VAE route is open; null when the fiche does not say.
+    pub vae_open: Option<bool>,
+    pub vae_jury: Option<String>,
+    /// Fiches this one replaces.
+    pub predecessors: Vec<String>,
+    /// Fiches that replace this one.
+    pub successors: Vec<String>,
+    pub certifiers: Vec<String>,
+    pub url: Option<String>,
+    /// How the competences were derived from the fiche's free text (a heuristic).
+    pub competences_note: String,
 }
 
 #[derive(SimpleObject)]

@@ -18,6 +18,7 @@ mod jwks;
 mod limits;
 mod readme;
 mod referential;
+mod rncp;
 mod rules;
 mod schema;
 mod search;

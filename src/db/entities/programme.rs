@@ -12,6 +12,7 @@ pub struct Model {
     pub title: String,
     pub document: String,
     pub checksum: String,
+    pub source_checksum: Option<String>,
     pub current: bool,
     pub loaded_at: DateTimeUtc,
 }
