@@ -5,6 +5,8 @@
 pub mod app;
 /// Bearer tokens (HS256 and JWKS).
 pub mod auth;
+/// Programmes as 1EdTech CASE 1.1 frameworks.
+pub mod case;
 /// The `acquis` command line.
 pub mod cli;
 /// Configuration from the environment.

@@ -112,6 +112,46 @@ impl Catalog {
     }
 }
 
+/// The programme version whose CASE document identifier is `id`, with when it was stored.
+/// Identifiers are derived from codes and versions, so the stored ones are derived again.
+pub async fn by_case_id(
+    state: &super::AppState,
+    id: uuid::Uuid,
+) -> AppResult<Option<(Arc<Programme>, chrono::DateTime<chrono::Utc>)>> {
+    let found = db::programmes::all_versions(&state.db)
+        .await?
+        .into_iter()
+        .find(|(code, version, _)| crate::case::document_id(code, version) == id);
+    match found {
+        Some((code, version, at)) => Ok(Some((
+            state.catalog.version(&state.db, &code, &version).await?,
+            at,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Current versions in code order, `limit` from `offset`, with when each was stored; and
+/// how many there are.
+pub async fn current_window(
+    state: &super::AppState,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<(Arc<Programme>, chrono::DateTime<chrono::Utc>)>, u64)> {
+    let (rows, total) = db::programmes::current_window(&state.db, offset, limit).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (row, at) in rows {
+        out.push((
+            state
+                .catalog
+                .version(&state.db, &row.code, &row.version)
+                .await?,
+            at,
+        ));
+    }
+    Ok((out, total))
+}
+
 /// One stored version, as listed.
 pub struct VersionSummary {
     pub version: String,

@@ -57,6 +57,11 @@ impl LinkSigner {
         })
     }
 
+    /// The base URL clients reach this service at.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
     pub fn expires_at(&self) -> DateTime<Utc> {
         Utc::now()
             + chrono::Duration::from_std(self.ttl).unwrap_or_else(|_| chrono::Duration::minutes(5))

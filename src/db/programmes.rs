@@ -170,6 +170,46 @@ pub async fn current_page(
     Ok(query.all(db).await?.into_iter().map(stored).collect())
 }
 
+/// Current versions in code order, `limit` from `offset`, with the time each was stored;
+/// and how many there are.
+pub async fn current_window(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<(StoredProgramme, chrono::DateTime<Utc>)>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let query = programme::Entity::find()
+        .filter(programme::Column::Current.eq(true))
+        .order_by_asc(programme::Column::Code);
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let at = row.loaded_at;
+            (stored(row), at)
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// Every stored (code, version) with the time it was stored.
+pub async fn all_versions(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(String, String, chrono::DateTime<Utc>)>, DbErr> {
+    programme::Entity::find()
+        .select_only()
+        .column(programme::Column::Code)
+        .column(programme::Column::Version)
+        .column(programme::Column::LoadedAt)
+        .into_tuple::<(String, String, chrono::DateTime<Utc>)>()
+        .all(db)
+        .await
+}
+
 /// The current version and source digest of each of `codes` that has one.
 pub async fn current_sources(
     db: &impl ConnectionTrait,

@@ -1,6 +1,7 @@
 //! The HTTP surface: GraphQL, GraphiQL, health, and the signed file routes of the local store.
 //! Only this module knows axum.
 
+mod case;
 mod files;
 mod graphiql;
 mod graphql;
@@ -44,7 +45,10 @@ pub fn router(app: AppState, schema: AcquisSchema) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .route("/files/{token}", get(files::download).put(files::upload));
+        .route("/files/{token}", get(files::download).put(files::upload))
+        .route("/ims/case/v1p1/CFDocuments", get(case::documents))
+        .route("/ims/case/v1p1/CFDocuments/{id}", get(case::document))
+        .route("/ims/case/v1p1/CFPackages/{id}", get(case::package));
     if graphiql {
         router = router
             .route("/", get(graphiql::page))

@@ -2,7 +2,9 @@
 
 mod access;
 mod answers;
+
 mod auth;
+mod case;
 mod cli;
 mod clients;
 mod dossier_read;
