@@ -4,7 +4,7 @@
 //! [`document_limits`] are refused here, before async-graphql parses or validates them.
 
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
@@ -19,7 +19,7 @@ const ENTRIES: usize = 512;
 const MAX_QUERY_BYTES: usize = 16 * 1024;
 
 pub struct DocumentCache {
-    entries: Mutex<LruCache<String, ExecutableDocument>>,
+    entries: Mutex<LruCache<String, Arc<ExecutableDocument>>>,
 }
 
 impl Default for DocumentCache {
@@ -33,29 +33,34 @@ impl Default for DocumentCache {
 }
 
 impl DocumentCache {
-    /// Gives the request its parsed document: the kept one when the text was seen before,
-    /// otherwise the text is checked, parsed, summarised and kept. Only documents within
-    /// [`document_limits`] are kept, so a hit needs no check. A text that does not parse is left
-    /// to the executor, which reports the error the usual way.
-    pub fn prepare(&self, request: &mut async_graphql::Request) -> Result<(), DocumentRefusal> {
+    /// Gives the request its parsed document, and returns it for what follows execution: the
+    /// kept one when the text was seen before, otherwise the text is checked, parsed,
+    /// summarised and kept. Only documents within [`document_limits`] are kept, so a hit needs
+    /// no check. A text that does not parse is left to the executor, which reports the error
+    /// the usual way (`None`).
+    pub fn prepare(
+        &self,
+        request: &mut async_graphql::Request,
+    ) -> Result<Option<Arc<ExecutableDocument>>, DocumentRefusal> {
         let cacheable = request.query.len() <= MAX_QUERY_BYTES;
         if cacheable && let Some(document) = self.lock().get(&request.query).cloned() {
-            request.set_parsed_query(document);
-            return Ok(());
+            request.set_parsed_query((*document).clone());
+            return Ok(Some(document));
         }
         document_limits::check_text(&request.query)?;
         let Ok(document) = parse_query(&request.query) else {
-            return Ok(());
+            return Ok(None);
         };
         document_limits::check_document(&document)?;
+        let document = Arc::new(document);
         if cacheable {
             self.lock().put(request.query.clone(), document.clone());
         }
-        request.set_parsed_query(document);
-        Ok(())
+        request.set_parsed_query((*document).clone());
+        Ok(Some(document))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -45,13 +45,15 @@ async fn execute(
     mut request: Request,
 ) -> Response {
     let started = Instant::now();
-    if let Err(refusal) = documents.prepare(&mut request) {
-        record(metrics, started, REJECTED.to_owned(), "rejected");
-        return refused_response(&refusal);
-    }
-    let operation = operation_of(&mut request);
     // Kept for putting the answer back in selection order (`response_order`).
-    let document = request.parsed_query().ok().cloned();
+    let document = match documents.prepare(&mut request) {
+        Ok(document) => document,
+        Err(refusal) => {
+            record(metrics, started, REJECTED.to_owned(), "rejected");
+            return refused_response(&refusal);
+        }
+    };
+    let operation = operation_of(&mut request);
     let operation_name = request.operation_name.clone();
     let span = tracing::info_span!(
         "graphql",
@@ -74,7 +76,7 @@ async fn execute(
         _ => (running.await, false),
     };
     let mut response = response;
-    if let Some(document) = &document {
+    if let Some(document) = document.as_deref() {
         super::response_order::reorder(document, operation_name.as_deref(), &mut response.data);
     }
     add_codes(&mut response, document.is_some());
