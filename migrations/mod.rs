@@ -13,6 +13,7 @@ mod m20261202_000007_stored_search_vectors;
 mod m20261202_000008_sqlite_search_by_dossier;
 mod m20261203_000009_staged_upload_claims;
 mod m20261203_000010_referential_versions;
+mod m20261203_000011_personal_data_lifecycle;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_sqlite_search_by_dossier::Migration),
             Box::new(m20261203_000009_staged_upload_claims::Migration),
             Box::new(m20261203_000010_referential_versions::Migration),
+            Box::new(m20261203_000011_personal_data_lifecycle::Migration),
         ];
         migrations
             .into_iter()

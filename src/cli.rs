@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{programmes, rncp_import, seed, sweep};
+use crate::app::{programmes, retention, rncp_import, seed, sweep};
 use crate::config::Config;
 use crate::domain::policy::Role;
 use crate::startup::{Application, build_state};
@@ -61,8 +61,18 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         export_date: Option<chrono::NaiveDate>,
     },
-    /// Remove expired staged uploads and objects no evidence owns.
-    Sweep,
+    /// Apply the retention policy (erase dossiers past their time, idle candidates' accounts
+    /// left without a dossier, old audit events) and remove expired staged uploads and objects
+    /// no evidence owns. Prints what went.
+    Sweep {
+        /// List what the retention policy would erase, and erase nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also apply every recorded erasure again: run this after restoring a backup older
+        /// than some erasures, before serving.
+        #[arg(long)]
+        after_restore: bool,
+    },
     /// Create realistic, deterministic DEIS dossiers (candidates `seed-candidate-<n>`, advisor
     /// `seed-advisor`, jury member `seed-jury`) for benchmarks and demonstrations.
     Seed {
@@ -155,15 +165,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = result?;
             print_report(&report);
         }
-        Command::Sweep => {
+        Command::Sweep {
+            dry_run,
+            after_restore,
+        } => {
             let secret = auth::resolve_secret(&config)?;
             let grace = Duration::from_secs(config.sweep_grace_secs);
             let state = build_state(config, &secret, db::Purpose::Maintenance).await?;
-            let report = sweep::sweep(&state, grace).await?;
-            eprintln!(
-                "removed {} expired uploads and {} orphan objects",
-                report.expired_uploads, report.orphan_objects
-            );
+            if after_restore {
+                let again = retention::reapply_tombstones(&state, dry_run).await?;
+                println!(
+                    "{} erasures applied again: {} dossiers, {} accounts, {} objects",
+                    if dry_run { "would have" } else { "" }.trim(),
+                    again.dossiers,
+                    again.accounts,
+                    again.deleted_objects
+                );
+            }
+            let report = retention::apply(&state, crate::app::today(), dry_run).await?;
+            print_retention(&report);
+            if !dry_run {
+                let report = sweep::sweep(&state, grace).await?;
+                println!(
+                    "removed {} expired uploads and {} orphan objects",
+                    report.expired_uploads, report.orphan_objects
+                );
+            }
         }
         Command::Seed {
             dossiers,
@@ -283,5 +310,31 @@ fn print_report(report: &rncp_import::ImportReport) {
     }
     for (code, why) in &report.refused {
         println!("refused   {code}: {why}");
+    }
+}
+
+fn print_retention(report: &retention::RetentionReport) {
+    let verb = if report.dry_run { "would erase" } else { "erased" };
+    println!(
+        "retention: {verb} {} dossiers, {} idle accounts, {} audit events before {}",
+        report.dossiers.len(),
+        report.accounts,
+        report.audit_events,
+        report
+            .audit_cutoff
+            .map_or_else(String::new, |d| d.to_string())
+    );
+    for d in &report.dossiers {
+        println!(
+            "  dossier {} {} {} since {}, kept until {}",
+            d.dossier_id,
+            d.status,
+            d.expiry.code(),
+            d.expiry.since(),
+            d.retained_until
+        );
+    }
+    if !report.dry_run && report.deleted_objects > 0 {
+        println!("  {} objects deleted", report.deleted_objects);
     }
 }

@@ -66,6 +66,10 @@ pub struct Config {
     /// Bearer token `/metrics` requires when set (`ACQUIS_METRICS_TOKEN`); unset, `/metrics`
     /// answers whoever reaches the port.
     pub metrics_token: Option<String>,
+    /// How long personal data lives.
+    pub retention: crate::domain::retention::RetentionPolicy,
+    /// Key of the pseudonyms; `None` derives one from the service secret.
+    pub pseudonym_secret: Option<String>,
 }
 
 /// The object store behind evidence files.
@@ -206,6 +210,21 @@ impl Config {
                 get("ACQUIS_MAX_RESPONSE_BYTES"),
             )?,
             metrics_token: get("ACQUIS_METRICS_TOKEN"),
+            retention: crate::domain::retention::RetentionPolicy {
+                after_end_months: parse_or(
+                    "ACQUIS_RETENTION_MONTHS",
+                    get("ACQUIS_RETENTION_MONTHS"),
+                )?,
+                draft_months: parse_or(
+                    "ACQUIS_DRAFT_RETENTION_MONTHS",
+                    get("ACQUIS_DRAFT_RETENTION_MONTHS"),
+                )?,
+                audit_months: parse_or(
+                    "ACQUIS_AUDIT_RETENTION_MONTHS",
+                    get("ACQUIS_AUDIT_RETENTION_MONTHS"),
+                )?,
+            },
+            pseudonym_secret: get("ACQUIS_PSEUDONYM_SECRET"),
             data_dir,
         })
     }

@@ -33,6 +33,10 @@ pub enum AppError {
     StaleVersion { expected: i32, actual: i32 },
     #[error("{0}")]
     InvalidTransition(String),
+    /// The dossier is kept as it is: a restriction of processing (`DOSSIER_RESTRICTED`) or a
+    /// legal hold (`LEGAL_HOLD`).
+    #[error("{message}")]
+    Frozen { code: &'static str, message: String },
     /// Several problems with one input, each a user error: all are reported at once, so the
     /// user fixes them in one go.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
@@ -61,6 +65,7 @@ impl AppError {
             AppError::Invalid { code, .. } => code,
             AppError::StaleVersion { .. } => "STALE_VERSION",
             AppError::InvalidTransition(_) => "INVALID_TRANSITION",
+            AppError::Frozen { code, .. } => code,
             AppError::Several(errors) => errors.first().map_or("BAD_USER_INPUT", AppError::code),
             AppError::StorageUnavailable(_) => "STORAGE_UNAVAILABLE",
             AppError::DatabaseUnavailable(_) => "DATABASE_UNAVAILABLE",
@@ -76,6 +81,7 @@ impl AppError {
             AppError::Invalid { .. }
                 | AppError::StaleVersion { .. }
                 | AppError::InvalidTransition(_)
+                | AppError::Frozen { .. }
                 | AppError::Several(_)
         )
     }

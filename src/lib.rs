@@ -17,6 +17,8 @@ pub mod db;
 pub mod domain;
 /// The error enum with stable codes.
 pub mod error;
+/// Files that leave the system: summary PDF, JSON records, streamed zips.
+pub mod export;
 /// GraphQL schema and resolvers.
 pub mod graphql;
 /// HTTP routes.

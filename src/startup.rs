@@ -4,12 +4,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use sha2::Digest;
 use tokio::net::TcpListener;
 
 use crate::app::signed_links::LinkSigner;
 use crate::app::{AppState, actors::ActorCache, programmes, sweep};
 use crate::auth::{self, Authenticator};
 use crate::config::Config;
+use crate::domain::pseudonym::PseudonymKey;
 use crate::metrics::Metrics;
 use crate::storage::Storage;
 use crate::{db, graphql, http};
@@ -113,9 +115,20 @@ pub async fn build_state(
         base,
         Duration::from_secs(config.signed_url_ttl_secs),
     )?);
+    let pseudonyms = Arc::new(match &config.pseudonym_secret {
+        Some(own) => PseudonymKey::new(own.as_bytes()),
+        None => {
+            let derived = sha2::Sha256::new()
+                .chain_update(b"acquis-pseudonyms:")
+                .chain_update(secret)
+                .finalize();
+            PseudonymKey::new(&derived)
+        }
+    });
     Ok(AppState {
         db,
         storage,
+        pseudonyms,
         config: Arc::new(config),
         auth,
         catalog,

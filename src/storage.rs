@@ -415,6 +415,35 @@ impl Storage {
         Ok(found)
     }
 
+    /// Every object under one dossier's prefix (evidence and staged uploads).
+    pub async fn list_dossier(&self, dossier_id: Uuid) -> Result<Vec<ObjectKey>, object_store::Error> {
+        let prefix = ObjectKey::dossier_prefix(dossier_id);
+        let mut listing = self.store.list(Some(&prefix));
+        let mut found = Vec::new();
+        while let Some(meta) = listing.next().await {
+            found.push(ObjectKey(meta?.location));
+        }
+        Ok(found)
+    }
+
+    /// Deletes every object of a dossier, then lists the prefix again: `Ok` only when nothing
+    /// is left, with the number of objects deleted.
+    pub async fn erase_dossier(&self, dossier_id: Uuid) -> Result<usize, object_store::Error> {
+        let keys = self.list_dossier(dossier_id).await?;
+        for key in &keys {
+            self.delete(key).await?;
+        }
+        let left = self.list_dossier(dossier_id).await?;
+        if !left.is_empty() {
+            return Err(object_store::Error::Generic {
+                store: "erase",
+                source: format!("{} objects of an erased dossier are still listed", left.len())
+                    .into(),
+            });
+        }
+        Ok(keys.len())
+    }
+
     /// Confirms the store answers within a few seconds (a missing probe object is a valid answer).
     pub async fn ping(&self) -> Result<(), object_store::Error> {
         let location = Path::from("readyz-probe");

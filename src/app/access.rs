@@ -41,6 +41,14 @@ pub fn denial(denial: Denial) -> AppError {
     match denial {
         Denial::Invisible => AppError::NotFound("dossier"),
         Denial::Forbidden(reason) => AppError::forbidden(reason),
+        Denial::Restricted => AppError::Frozen {
+            code: "DOSSIER_RESTRICTED",
+            message: Denial::Restricted.to_string(),
+        },
+        Denial::LegalHold => AppError::Frozen {
+            code: "LEGAL_HOLD",
+            message: Denial::LegalHold.to_string(),
+        },
     }
 }
 

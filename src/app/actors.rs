@@ -65,6 +65,15 @@ impl ActorCache {
         Ok(actor)
     }
 
+    /// Forgets a user whose account was erased: their next request, if any, starts afresh.
+    pub fn forget_user(&self, user_id: uuid::Uuid) {
+        let mut users = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        users.retain(|_, (_, actor, _)| actor.user_id != user_id);
+        drop(users);
+        let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        tokens.retain(|_, (actor, _, _)| actor.user_id != user_id);
+    }
+
     fn verified(&self, token: &str) -> Option<Actor> {
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         let (actor, expires_at, at) = tokens.get(token)?;

@@ -165,7 +165,7 @@ pub async fn start_staged(
         Some(url) => url,
         None => state.links.sign(FileGrant {
             op: "put".into(),
-            evidence_id,
+            id: evidence_id,
             actor_id: actor.user_id,
             max_bytes: size,
         })?,
@@ -371,7 +371,7 @@ where
             .filter(|s| s.created_by == grant.actor_id && s.is_open(Utc::now()))
             .and_then(|s| ObjectKey::parse(&s.object_key))
     };
-    let staged = db::evidence::staged(&state.db, grant.evidence_id).await?;
+    let staged = db::evidence::staged(&state.db, grant.id).await?;
     let Some(key) = open(&staged) else {
         return Ok(StagedReceipt::Closed);
     };
@@ -385,7 +385,7 @@ where
         Err(UploadError::Body(message)) => return Ok(StagedReceipt::Interrupted(message)),
         Err(err) => return Err(upload_error(err)),
     };
-    let staged = db::evidence::staged(&state.db, grant.evidence_id).await?;
+    let staged = db::evidence::staged(&state.db, grant.id).await?;
     if open(&staged).as_ref() != Some(&key) {
         pending.discard().await;
         return Ok(StagedReceipt::Closed);
@@ -547,7 +547,7 @@ pub async fn download_url(
         .map_err(hide_dossier("evidence"))?;
     let url = state.links.sign(FileGrant {
         op: "get".into(),
-        evidence_id: evidence.id,
+        id: evidence.id,
         actor_id: actor.user_id,
         max_bytes: evidence.size,
     })?;

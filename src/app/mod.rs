@@ -4,12 +4,16 @@
 
 pub mod access;
 pub mod actors;
+pub mod dossier_contents;
 pub mod dossiers;
 pub mod evidence;
 pub mod experiences;
+pub mod exports;
 pub mod jury;
 pub mod pagination;
+pub mod personal_data;
 pub mod programmes;
+pub mod retention;
 pub mod rncp_import;
 pub mod rules;
 pub mod search;
@@ -35,6 +39,8 @@ pub struct AppState {
     pub links: Arc<signed_links::LinkSigner>,
     pub actors: Arc<actors::ActorCache>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Names erased people in what outlives them (ledger, audit trail).
+    pub pseudonyms: Arc<crate::domain::pseudonym::PseudonymKey>,
 }
 
 /// Today in the service's calendar (dates of experiences and decisions are calendar dates).

@@ -869,6 +869,9 @@ fn generate(n: u64, options: &SeedOptions, programme: &Arc<Programme>, staff: &S
         status_comment,
         created_at,
         updated_at: clock.now,
+        ended_on: status.is_final().then(|| clock.now.date_naive()),
+        restricted_on: None,
+        legal_hold: None,
     };
     let jury_member = (status == DossierStatus::ReadyForJury).then(|| staff.jury_member(n));
     Candidate {

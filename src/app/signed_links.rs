@@ -18,10 +18,11 @@ const AUDIENCE: &str = "acquis-files";
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct FileGrant {
-    /// `get` or `put`.
+    /// `get` or `put` (one evidence file), `bundle` (a dossier's jury bundle) or
+    /// `personal-data` (everything held about one person).
     pub op: String,
-    /// The evidence to read, or the staged upload to receive.
-    pub evidence_id: Uuid,
+    /// The evidence to read, the staged upload to receive, the dossier or the person.
+    pub id: Uuid,
     /// Who the URL was issued to: checked again when it is used, and audited.
     pub actor_id: Uuid,
     /// Largest body a `put` accepts.
@@ -73,8 +74,13 @@ impl LinkSigner {
             exp: self.expires_at().timestamp(),
             grant,
         };
+        // One evidence file on `/files/`, archives (bundle, personal data) on `/exports/`.
+        let route = match claims.grant.op.as_str() {
+            "get" | "put" => "files",
+            _ => "exports",
+        };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
-        Ok(self.base_url.join(&format!("files/{token}"))?)
+        Ok(self.base_url.join(&format!("{route}/{token}"))?)
     }
 
     /// The grant inside a token that is authentic and not expired.
@@ -130,7 +136,7 @@ mod tests {
     fn grant() -> FileGrant {
         FileGrant {
             op: "get".into(),
-            evidence_id: Uuid::nil(),
+            id: Uuid::nil(),
             actor_id: Uuid::max(),
             max_bytes: 0,
         }
@@ -173,7 +179,7 @@ mod tests {
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["actorId", "aud", "evidenceId", "exp", "maxBytes", "op"]
+            ["actorId", "aud", "exp", "id", "maxBytes", "op"]
         );
     }
 

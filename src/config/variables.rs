@@ -148,6 +148,29 @@ pub const VARIABLES: &[Variable] = &[
         "age after which leftovers of interrupted uploads are removed",
         Described("twice the request timeout, ≥ 600"),
     ),
+    noted(
+        &["ACQUIS_RETENTION_MONTHS"],
+        "months a dossier's personal data is kept after the end of its path (decision, withdrawal, refusal); then `acquis sweep` erases it, keeping the pseudonymised decision ledger",
+        "12",
+        "R. 6411-6 code du travail",
+    ),
+    noted(
+        &["ACQUIS_DRAFT_RETENTION_MONTHS"],
+        "months a dossier never submitted is kept after its last change",
+        "12",
+        "R. 6411-6",
+    ),
+    noted(
+        &["ACQUIS_AUDIT_RETENTION_MONTHS"],
+        "months an audit event is kept",
+        "12",
+        "CNIL: 6 to 12",
+    ),
+    var(
+        &["ACQUIS_PSEUDONYM_SECRET"],
+        "key of the pseudonyms that replace erased people in the ledger and the audit trail (keep it when rotating the JWT secret)",
+        Described("derived from the JWT secret"),
+    ),
     var(
         &["ACQUIS_METRICS_TOKEN"],
         "bearer token `/metrics` requires",

@@ -64,8 +64,8 @@ const COMPETENCE: i32 = 5;
 /// Column order of every branch: k, u1, u2, u3, s1..s6, n1, b1, d1, d2, t1, t2.
 const HEAD: &str = "SELECT 0 AS k, d.id AS u1, d.candidate_id AS u2, CAST(NULL AS uuid) AS u3, \
      d.programme_code AS s1, d.programme_version AS s2, d.status AS s3, d.status_comment AS s4, \
-     CAST(NULL AS text) AS s5, CAST(NULL AS text) AS s6, CAST(d.version AS bigint) AS n1, \
-     CAST(NULL AS boolean) AS b1, d.application_date AS d1, CAST(NULL AS date) AS d2, \
+     d.legal_hold_reason AS s5, CAST(d.ended_on AS text) AS s6, CAST(d.version AS bigint) AS n1, \
+     CAST(NULL AS boolean) AS b1, d.application_date AS d1, d.restricted_on AS d2, \
      d.created_at AS t1, d.updated_at AS t2 FROM dossier d WHERE d.id = $1";
 const ASSIGNMENTS: &str = " UNION ALL SELECT 1, a.user_id, NULL, NULL, a.role, NULL, NULL, NULL, \
      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM assignment a WHERE a.dossier_id = $1";
@@ -193,6 +193,8 @@ fn assemble(
         status: dossier.status,
         advisor_ids,
         jury_ids,
+        restricted: dossier.restricted_on.is_some(),
+        legal_hold: dossier.legal_hold.is_some(),
     };
     Ok(Some(DossierTree {
         dossier,
@@ -243,6 +245,12 @@ fn dossier_record(row: &QueryResult, id: Uuid) -> Result<DossierRecord, DbErr> {
         status_comment: row.try_get_by_index(7)?,
         created_at: row.try_get_by_index(14)?,
         updated_at: row.try_get_by_index(15)?,
+        legal_hold: row.try_get_by_index(8)?,
+        // Text in the union's shape; `YYYY-MM-DD` on both backends.
+        ended_on: row
+            .try_get_by_index::<Option<String>>(9)?
+            .and_then(|day| chrono::NaiveDate::parse_from_str(day.get(..10)?, "%Y-%m-%d").ok()),
+        restricted_on: row.try_get_by_index(13)?,
     })
 }
 

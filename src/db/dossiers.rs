@@ -33,6 +33,9 @@ pub async fn create(
         status_comment: None,
         created_at: now,
         updated_at: now,
+        ended_on: None,
+        restricted_on: None,
+        legal_hold_reason: None,
     };
     dossier::Entity::insert(dossier::ActiveModel::from(row.clone()))
         .exec_without_returning(db)
@@ -89,6 +92,8 @@ pub async fn facts_many(
                 status: d.status,
                 advisor_ids: ids_for("ADVISOR"),
                 jury_ids: ids_for("JURY"),
+                restricted: d.restricted_on.is_some(),
+                legal_hold: d.legal_hold.is_some(),
             };
             (d.id, facts)
         })
@@ -206,6 +211,9 @@ pub async fn set_status(
     if let Some(comment) = comment {
         update = update.col_expr(dossier::Column::StatusComment, Expr::value(comment));
     }
+    if to.is_final() {
+        update = update.col_expr(dossier::Column::EndedOn, Expr::value(crate::app::today()));
+    }
     let result = update.exec(db).await?;
     if result.rows_affected == 0 {
         // Someone changed the status between our read and this write.
@@ -259,6 +267,9 @@ fn record(row: dossier::Model) -> DossierRecord {
         status_comment: row.status_comment,
         created_at: row.created_at,
         updated_at: row.updated_at,
+        ended_on: row.ended_on,
+        restricted_on: row.restricted_on,
+        legal_hold: row.legal_hold_reason,
     }
 }
 
@@ -282,6 +293,9 @@ pub async fn insert_many(
             status_comment: Set(d.status_comment.clone()),
             created_at: Set(d.created_at),
             updated_at: Set(d.updated_at),
+            ended_on: Set(d.ended_on),
+            restricted_on: Set(d.restricted_on),
+            legal_hold_reason: Set(d.legal_hold.clone()),
         });
         dossier::Entity::insert_many(rows)
             .exec_without_returning(db)

@@ -27,6 +27,12 @@ pub struct DossierRecord {
     pub status_comment: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the path ended (decision, withdrawal, refusal): retention counts from here.
+    pub ended_on: Option<NaiveDate>,
+    /// Processing restricted (GDPR art. 18) since this day: the dossier is frozen.
+    pub restricted_on: Option<NaiveDate>,
+    /// Why the dossier is under a legal hold (litigation, appeal); nothing erases it meanwhile.
+    pub legal_hold: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -185,4 +191,17 @@ pub struct AuditRecord {
     pub dossier_id: Option<Uuid>,
     pub target_id: Option<Uuid>,
     pub detail: Option<String>,
+}
+
+/// One domain of one jury decision, as the ledger keeps it after the person is erased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerRecord {
+    pub subject: String,
+    pub dossier_id: Uuid,
+    pub programme_code: String,
+    pub programme_version: String,
+    pub domain_code: String,
+    pub validated: bool,
+    pub decided_on: NaiveDate,
+    pub outcome: DecisionOutcome,
 }

@@ -12,6 +12,9 @@ pub mod evidence_file;
 pub mod experience;
 pub mod period;
 pub mod policy;
+pub mod pseudonym;
+pub mod retention;
+pub mod archive_names;
 pub mod search_terms;
 pub mod text;
 

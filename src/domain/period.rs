@@ -151,6 +151,23 @@ pub fn fte_months(period: &Period, working_time: WorkingTime, until: NaiveDate) 
     })
 }
 
+/// FTE months of one stored experience as shown to people: an ongoing one counts to `today`,
+/// rounded to one decimal; stored rows that no longer parse count nothing.
+pub fn shown_fte_months(
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    working_time_percent: u8,
+    today: NaiveDate,
+) -> f64 {
+    match (
+        Period::parse(start, end, today.max(start)),
+        WorkingTime::parse(i64::from(working_time_percent)),
+    ) {
+        (Ok(period), Ok(wt)) => super::rounding::round_to_tenth(fte_months(&period, wt, today)),
+        _ => 0.0,
+    }
+}
+
 /// FTE months of several periods where any day counts at most once at full time.
 ///
 /// Two full-time jobs held at once give one month per month; two half-time jobs add up to one.

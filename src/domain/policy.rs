@@ -59,6 +59,10 @@ pub struct DossierFacts {
     pub status: DossierStatus,
     pub advisor_ids: Vec<Uuid>,
     pub jury_ids: Vec<Uuid>,
+    /// Processing restricted (GDPR art. 18): the dossier is kept and read, never changed.
+    pub restricted: bool,
+    /// Under a legal hold: nothing erases the dossier, not even its candidate.
+    pub legal_hold: bool,
 }
 
 /// Everything one can do to or with a dossier.
@@ -80,6 +84,15 @@ pub enum Action {
     AssessDomain,
     RecordDecision,
     ReadAuditTrail,
+    /// Download the jury bundle (summary, evidence, manifest).
+    DownloadBundle,
+    /// Ask for the restriction of processing (GDPR art. 18).
+    Restrict,
+    /// Lift a restriction, or place or lift a legal hold.
+    LiftRestriction,
+    PlaceLegalHold,
+    /// Erase the dossier as part of a person's erasure (GDPR art. 17) or of retention.
+    Erase,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +102,12 @@ pub enum Denial {
     Invisible,
     #[error("{0}")]
     Forbidden(&'static str),
+    /// The dossier is frozen by a restriction of processing.
+    #[error("processing of this dossier is restricted: it cannot be changed until an admin lifts the restriction")]
+    Restricted,
+    /// The dossier is under a legal hold and may not be erased.
+    #[error("this dossier is under a legal hold and cannot be erased until the hold is lifted")]
+    LegalHold,
 }
 
 /// Statuses in which an assigned jury member sees the dossier.
@@ -108,7 +127,10 @@ pub fn authorize(actor: &Actor, action: Action, dossier: &DossierFacts) -> Resul
         return Err(Denial::Invisible);
     }
     let granted = match action {
-        Action::Read | Action::DownloadEvidence => true,
+        Action::Read | Action::DownloadEvidence | Action::DownloadBundle => true,
+        Action::Restrict => owner || admin,
+        Action::LiftRestriction | Action::PlaceLegalHold => admin,
+        Action::Erase => owner || admin,
         Action::EditContent | Action::Submit => owner,
         Action::Withdraw | Action::Delete => owner || admin,
         Action::DecideAdmissibility | Action::Assign | Action::ReadAuditTrail => admin,
@@ -116,11 +138,40 @@ pub fn authorize(actor: &Actor, action: Action, dossier: &DossierFacts) -> Resul
         Action::ReviewClaim | Action::RecommendExemption => advisor,
         Action::AssessDomain | Action::RecordDecision => jury,
     };
-    if granted {
-        Ok(())
-    } else {
-        Err(Denial::Forbidden(forbidden_reason(action)))
+    if !granted {
+        return Err(Denial::Forbidden(forbidden_reason(action)));
     }
+    if dossier.legal_hold && matches!(action, Action::Delete | Action::Erase) {
+        return Err(Denial::LegalHold);
+    }
+    if dossier.restricted && !action.keeps_a_restricted_dossier_as_it_is() {
+        return Err(Denial::Restricted);
+    }
+    Ok(())
+}
+
+impl Action {
+    /// What a restriction still allows: reading what is kept, lifting it, holding and erasing.
+    fn keeps_a_restricted_dossier_as_it_is(self) -> bool {
+        matches!(
+            self,
+            Action::Read
+                | Action::DownloadEvidence
+                | Action::DownloadBundle
+                | Action::ReadAuditTrail
+                | Action::Restrict
+                | Action::LiftRestriction
+                | Action::PlaceLegalHold
+                | Action::Delete
+                | Action::Erase
+        )
+    }
+}
+
+/// Whether the actor may export or erase everything held about the person `subject_id`:
+/// the person themselves, as a candidate, or an admin acting on their request.
+pub fn may_act_for_person(actor: &Actor, subject_id: Uuid) -> bool {
+    actor.has(Role::Admin) || (actor.has(Role::Candidate) && actor.user_id == subject_id)
 }
 
 /// Actions that concern no particular dossier.
@@ -134,7 +185,14 @@ pub fn may_read_audit_trail(actor: &Actor) -> bool {
 
 fn forbidden_reason(action: Action) -> &'static str {
     match action {
-        Action::Read | Action::DownloadEvidence => "you may not read this dossier",
+        Action::Read | Action::DownloadEvidence | Action::DownloadBundle => {
+            "you may not read this dossier"
+        }
+        Action::Restrict => "only the candidate or an admin may restrict processing of a dossier",
+        Action::LiftRestriction | Action::PlaceLegalHold => {
+            "only an admin may lift a restriction or place a legal hold"
+        }
+        Action::Erase => "only the candidate or an admin may erase a dossier",
         Action::EditContent | Action::Submit => {
             "only the candidate may change or submit their dossier"
         }
@@ -172,7 +230,51 @@ mod tests {
             status,
             advisor_ids: vec![Uuid::from_u128(2)],
             jury_ids: vec![Uuid::from_u128(3)],
+            restricted: false,
+            legal_hold: false,
         }
+    }
+
+    #[test]
+    fn a_restricted_dossier_is_read_but_changed_by_nobody() {
+        let mut d = dossier(DossierStatus::ReadyForJury);
+        d.restricted = true;
+        let jury = actor(Role::Jury, 3);
+        assert_eq!(authorize(&jury, Action::Read, &d), Ok(()));
+        assert_eq!(authorize(&jury, Action::AssessDomain, &d), Err(Denial::Restricted));
+        assert_eq!(
+            authorize(&actor(Role::Admin, 7), Action::Assign, &d),
+            Err(Denial::Restricted)
+        );
+        assert_eq!(authorize(&actor(Role::Admin, 7), Action::LiftRestriction, &d), Ok(()));
+        assert!(matches!(
+            authorize(&actor(Role::Candidate, 1), Action::LiftRestriction, &d),
+            Err(Denial::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn a_legal_hold_stops_every_erasure_even_an_admins() {
+        let mut d = dossier(DossierStatus::Decided);
+        d.legal_hold = true;
+        for who in [actor(Role::Candidate, 1), actor(Role::Admin, 7)] {
+            assert_eq!(authorize(&who, Action::Erase, &d), Err(Denial::LegalHold));
+            assert_eq!(authorize(&who, Action::Delete, &d), Err(Denial::LegalHold));
+        }
+        // A wrong role is still told so first.
+        assert!(matches!(
+            authorize(&actor(Role::Advisor, 2), Action::Erase, &d),
+            Err(Denial::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn only_the_person_or_an_admin_acts_for_a_person() {
+        let person = Uuid::from_u128(1);
+        assert!(may_act_for_person(&actor(Role::Candidate, 1), person));
+        assert!(may_act_for_person(&actor(Role::Admin, 7), person));
+        assert!(!may_act_for_person(&actor(Role::Candidate, 9), person));
+        assert!(!may_act_for_person(&actor(Role::Advisor, 1), person));
     }
 
     #[test]

@@ -90,6 +90,40 @@ impl DossierNode {
     async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.record.updated_at
     }
+    /// When the path ended (decision, withdrawal, refusal); retention counts from here.
+    async fn ended_on(&self) -> Option<Date> {
+        self.record.ended_on.map(Date)
+    }
+    /// The last day this dossier's personal data is kept under the retention policy, once its
+    /// path has ended (or, for a draft, counted from its last change); null while in progress.
+    /// A restriction or a legal hold keeps it longer.
+    async fn retained_until(&self, ctx: &Context<'_>) -> Option<Date> {
+        state(ctx)
+            .config
+            .retention
+            .retain_until(
+                self.record.status,
+                self.record.ended_on,
+                self.record.updated_at.date_naive(),
+            )
+            .map(|(until, _)| Date(until))
+    }
+    /// Since when processing is restricted (GDPR art. 18): the dossier is read, never changed.
+    async fn restricted_on(&self) -> Option<Date> {
+        self.record.restricted_on.map(Date)
+    }
+    /// Whether a legal hold stops every erasure of this dossier.
+    async fn legal_hold(&self) -> bool {
+        self.record.legal_hold.is_some()
+    }
+    /// Why the dossier is held; admins only (null for others).
+    async fn legal_hold_reason(&self) -> Option<&str> {
+        if self.actor.has(crate::domain::policy::Role::Admin) {
+            self.record.legal_hold.as_deref()
+        } else {
+            None
+        }
+    }
     async fn programme(&self, ctx: &Context<'_>) -> async_graphql::Result<ProgrammeNode> {
         Ok(ProgrammeNode(self.programme_arc(ctx).await?))
     }

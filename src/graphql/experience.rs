@@ -19,10 +19,9 @@ use crate::app::experiences::{
 };
 use crate::app::{self, today};
 use crate::db::records::{ExperienceRecord, PriorValidationRecord, QualificationRecord};
-use crate::domain::period::{Period, WorkingTime, fte_months};
+use crate::domain::period::shown_fte_months;
 use crate::domain::policy::Actor;
 use crate::domain::programme::Programme;
-use crate::domain::rounding::round_to_tenth;
 use crate::error::AppError;
 
 /// A period of activity the candidate puts forward.
@@ -66,18 +65,12 @@ impl ExperienceNode {
     /// month is 365.25 / 12 full-time days, and like every month count of the API the figure is
     /// rounded to one decimal, half away from zero.
     async fn fte_months(&self) -> f64 {
-        let today = today();
-        match (
-            Period::parse(
-                self.record.start_date,
-                self.record.end_date,
-                today.max(self.record.start_date),
-            ),
-            WorkingTime::parse(i64::from(self.record.working_time_percent)),
-        ) {
-            (Ok(period), Ok(wt)) => round_to_tenth(fte_months(&period, wt, today)),
-            _ => 0.0,
-        }
+        shown_fte_months(
+            self.record.start_date,
+            self.record.end_date,
+            self.record.working_time_percent,
+            today(),
+        )
     }
     /// Competences this experience claims.
     #[graphql(complexity = "crate::graphql::list_cost(child_complexity)")]

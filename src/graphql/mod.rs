@@ -14,6 +14,7 @@ pub mod execution;
 pub mod experience;
 pub mod jury;
 pub mod loaders;
+pub mod personal_data;
 pub mod referential;
 pub mod response_order;
 pub mod scalars;
@@ -39,6 +40,7 @@ pub struct Mutation(
     experience::ExperienceMutation,
     evidence::EvidenceMutation,
     jury::JuryMutation,
+    personal_data::PersonalDataMutation,
 );
 
 pub type AcquisSchema = Schema<Query, Mutation, EmptySubscription>;

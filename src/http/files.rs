@@ -25,7 +25,7 @@ pub async fn download(State(state): State<HttpState>, Path(token): Path<String>)
         );
     };
     // The dossier may have been withdrawn, or its jury changed, since the link was issued.
-    let evidence = match still_downloadable(&state.app, grant.actor_id, grant.evidence_id).await {
+    let evidence = match still_downloadable(&state.app, grant.actor_id, grant.id).await {
         Ok(evidence) => evidence,
         Err(AppError::NotFound(_)) => {
             return problem(
@@ -111,7 +111,7 @@ pub async fn upload(
     };
     match receive_staged_bytes(&state.app, &grant, body.into_data_stream()).await {
         Ok(StagedReceipt::Stored { size }) => {
-            tracing::info!(evidence.id = %grant.evidence_id, upload.size = size, "staged bytes received");
+            tracing::info!(evidence.id = %grant.id, upload.size = size, "staged bytes received");
             StatusCode::OK.into_response()
         }
         Ok(StagedReceipt::Closed) => problem(

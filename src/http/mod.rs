@@ -2,6 +2,7 @@
 //! Only this module knows axum.
 
 mod case;
+mod exports;
 mod files;
 mod graphiql;
 mod graphql;
@@ -46,6 +47,7 @@ pub fn router(app: AppState, schema: AcquisSchema) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/files/{token}", get(files::download).put(files::upload))
+        .route("/exports/{token}", get(exports::download))
         .route("/ims/case/v1p1/CFDocuments", get(case::documents))
         .route("/ims/case/v1p1/CFDocuments/{id}", get(case::document))
         .route("/ims/case/v1p1/CFPackages/{id}", get(case::package));

@@ -203,6 +203,27 @@ const JURY_ONLY: [&str; 8] = [
     "FORBIDDEN",
     "UNAUTHENTICATED",
 ];
+const ADMIN_ONLY_NOTHING_TO_LIFT: [&str; 8] = [
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "NOT_FOUND",
+    "NOT_FOUND",
+    "INVALID_TRANSITION",
+    "UNAUTHENTICATED",
+];
+/// What concerns one person (the owner): they and admins; nobody else, whatever their role.
+const PERSON_OR_ADMIN: [&str; 8] = [
+    "ok",
+    "FORBIDDEN",
+    "FORBIDDEN",
+    "FORBIDDEN",
+    "FORBIDDEN",
+    "FORBIDDEN",
+    "ok",
+    "UNAUTHENTICATED",
+];
 const EVERYONE: [&str; 8] = ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"];
 const SIGNED_IN: [&str; 8] = ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "UNAUTHENTICATED"];
 
@@ -561,6 +582,109 @@ fn rows() -> Vec<Row> {
                 "ok",
                 "UNAUTHENTICATED",
             ],
+        },
+        Row {
+            operation: "requestJuryBundle",
+            stage: Stage::ReadyForJury,
+            request: |w| {
+                mutation(
+                    "requestJuryBundle",
+                    "RequestJuryBundleInput",
+                    json!({ "dossierId": w.dossier }),
+                )
+            },
+            expected: [
+                "ok",
+                "NOT_FOUND",
+                "ok",
+                "NOT_FOUND",
+                "ok",
+                "NOT_FOUND",
+                "ok",
+                "UNAUTHENTICATED",
+            ],
+        },
+        Row {
+            operation: "requestPersonalDataExport",
+            stage: Stage::Draft,
+            request: |_| {
+                mutation(
+                    "requestPersonalDataExport",
+                    "PersonInput",
+                    json!({ "subject": "owner" }),
+                )
+            },
+            expected: PERSON_OR_ADMIN,
+        },
+        Row {
+            operation: "erasePersonalData",
+            stage: Stage::Draft,
+            request: |_| {
+                mutation(
+                    "erasePersonalData",
+                    "PersonInput",
+                    json!({ "subject": "owner" }),
+                )
+            },
+            expected: PERSON_OR_ADMIN,
+        },
+        Row {
+            operation: "restrictProcessing",
+            stage: Stage::Draft,
+            request: |w| {
+                mutation(
+                    "restrictProcessing",
+                    "DossierTransitionInput",
+                    json!({ "dossierId": w.dossier }),
+                )
+            },
+            expected: [
+                "ok",
+                "NOT_FOUND",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "ok",
+                "UNAUTHENTICATED",
+            ],
+        },
+        Row {
+            operation: "liftRestriction",
+            stage: Stage::Draft,
+            request: |w| {
+                mutation(
+                    "liftRestriction",
+                    "DossierTransitionInput",
+                    json!({ "dossierId": w.dossier }),
+                )
+            },
+            // Allowed to the admin, who is told there is nothing to lift.
+            expected: ADMIN_ONLY_NOTHING_TO_LIFT,
+        },
+        Row {
+            operation: "placeLegalHold",
+            stage: Stage::Draft,
+            request: |w| {
+                mutation(
+                    "placeLegalHold",
+                    "PlaceLegalHoldInput",
+                    json!({ "dossierId": w.dossier, "reason": "Recours" }),
+                )
+            },
+            expected: ADMIN_ONLY,
+        },
+        Row {
+            operation: "liftLegalHold",
+            stage: Stage::Draft,
+            request: |w| {
+                mutation(
+                    "liftLegalHold",
+                    "DossierTransitionInput",
+                    json!({ "dossierId": w.dossier }),
+                )
+            },
+            expected: ADMIN_ONLY_NOTHING_TO_LIFT,
         },
         Row {
             operation: "submitDossier",

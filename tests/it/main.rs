@@ -19,6 +19,7 @@ mod jury;
 mod jwks;
 mod limits;
 mod readme;
+mod records;
 mod referential;
 mod rncp;
 mod rules;

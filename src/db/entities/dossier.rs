@@ -16,6 +16,9 @@ pub struct Model {
     pub status_comment: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub ended_on: Option<Date>,
+    pub restricted_on: Option<Date>,
+    pub legal_hold_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
