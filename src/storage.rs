@@ -444,6 +444,28 @@ impl Storage {
         Ok(keys.len())
     }
 
+    /// Keeps an erasure record beside the objects, out of the database's backups: a database
+    /// restored from before the erasure learns it again from here.
+    pub async fn put_tombstone(&self, id: Uuid, record: Bytes) -> Result<(), object_store::Error> {
+        let location = Path::from(format!("tombstones/{id}.json"));
+        self.store.put(&location, record.into()).await.map(|_| ())
+    }
+
+    /// Every erasure record kept in the store.
+    pub async fn tombstones(&self) -> Result<Vec<Bytes>, object_store::Error> {
+        let prefix = Path::from("tombstones");
+        let mut listing = self.store.list(Some(&prefix));
+        let mut locations = Vec::new();
+        while let Some(meta) = listing.next().await {
+            locations.push(meta?.location);
+        }
+        let mut records = Vec::with_capacity(locations.len());
+        for location in locations {
+            records.push(self.store.get(&location).await?.bytes().await?);
+        }
+        Ok(records)
+    }
+
     /// Confirms the store answers within a few seconds (a missing probe object is a valid answer).
     pub async fn ping(&self) -> Result<(), object_store::Error> {
         let location = Path::from("readyz-probe");

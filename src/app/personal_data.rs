@@ -27,6 +27,32 @@ pub struct ErasureReport {
     pub ledger_entries: usize,
 }
 
+/// What an erasure leaves for later restores: kept in the database and in the object store,
+/// whose backups are not the database's.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tombstone {
+    pub id: Uuid,
+    pub subject: String,
+    pub dossier_ids: Vec<Uuid>,
+    pub reason: String,
+}
+
+/// Copies a committed tombstone to the object store; a failure is logged, the database copy
+/// remains.
+pub(crate) async fn keep_tombstone(state: &AppState, tombstone: &Tombstone) {
+    let record = match serde_json::to_vec(tombstone) {
+        Ok(record) => record,
+        Err(e) => {
+            tracing::error!(error = %e, "tombstone not serialisable");
+            return;
+        }
+    };
+    if let Err(e) = state.storage.put_tombstone(tombstone.id, record.into()).await {
+        tracing::warn!(error = %e, tombstone.id = %tombstone.id, "tombstone kept in the database only");
+    }
+}
+
 /// The person an export or erasure is about: the actor themselves, or for an admin the user
 /// with the token subject `subject`.
 pub async fn person_for(
@@ -72,7 +98,7 @@ pub async fn erase_person(
     } else {
         actor.user_id
     };
-    let mut report = erase_rows(state, &tx, person.id, &dossiers, "REQUEST").await?;
+    let (mut report, tombstone) = erase_rows(state, &tx, person.id, &dossiers, "REQUEST").await?;
     db::audit::record(
         &tx,
         AuditEntry {
@@ -86,6 +112,7 @@ pub async fn erase_person(
     .await?;
     tx.commit().await?;
     state.actors.forget_user(person.id);
+    keep_tombstone(state, &tombstone).await;
     report.deleted_objects = erase_objects(state, &report.dossier_ids).await?;
     tracing::info!(
         erasure.dossiers = report.dossier_ids.len(),
@@ -103,7 +130,7 @@ pub(crate) async fn erase_rows(
     person: Uuid,
     dossiers: &[DossierRecord],
     reason: &str,
-) -> AppResult<ErasureReport> {
+) -> AppResult<(ErasureReport, Tombstone)> {
     let subject = state.pseudonyms.subject(person);
     let mut ledger_entries = 0;
     for dossier in dossiers {
@@ -112,12 +139,19 @@ pub(crate) async fn erase_rows(
     db::personal_data::pseudonymise_audit(tx, person, state.pseudonyms.id(person)).await?;
     db::personal_data::delete_person(tx, person).await?;
     let dossier_ids: Vec<Uuid> = dossiers.iter().map(|d| d.id).collect();
-    db::personal_data::insert_tombstone(tx, &subject, &dossier_ids, reason).await?;
-    Ok(ErasureReport {
+    let id = db::personal_data::insert_tombstone(tx, &subject, &dossier_ids, reason).await?;
+    let tombstone = Tombstone {
+        id,
+        subject,
+        dossier_ids: dossier_ids.clone(),
+        reason: reason.to_owned(),
+    };
+    let report = ErasureReport {
         dossier_ids,
         deleted_objects: 0,
         ledger_entries,
-    })
+    };
+    Ok((report, tombstone))
 }
 
 /// Deletes the objects of erased dossiers and checks by listing that none is left. The rows

@@ -9,7 +9,7 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::AppState;
-use super::personal_data::{erase_objects, erase_rows};
+use super::personal_data::{Tombstone, erase_objects, erase_rows, keep_tombstone};
 use crate::db::audit::AuditEntry;
 use crate::db::{self};
 use crate::domain::dossier_status::DossierStatus;
@@ -17,6 +17,9 @@ use crate::domain::retention::Expiry;
 use crate::error::AppResult;
 
 const PAGE: u64 = 200;
+
+/// The reason of a tombstone that erased one dossier and not its candidate's account.
+const DOSSIER_ONLY: &str = "RETENTION_DOSSIER";
 
 /// A dossier past its time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,9 +101,10 @@ pub async fn apply(state: &AppState, today: NaiveDate, dry_run: bool) -> AppResu
         }
         for person in fresh {
             let tx = state.db.begin().await?;
-            erase_rows(state, &tx, person, &[], "RETENTION").await?;
+            let (_, tombstone) = erase_rows(state, &tx, person, &[], "RETENTION").await?;
             tx.commit().await?;
             state.actors.forget_user(person);
+            keep_tombstone(state, &tombstone).await;
         }
     }
     let cutoff = policy.audit_cutoff(today);
@@ -134,7 +138,8 @@ async fn erase_dossier(state: &AppState, dossier_id: Uuid, expiry: Expiry) -> Ap
     let subject = state.pseudonyms.subject(dossier.candidate_id);
     db::personal_data::record_ledger(&tx, &subject, &dossier).await?;
     db::dossiers::delete(&tx, dossier_id).await?;
-    db::personal_data::insert_tombstone(&tx, &subject, &[dossier_id], "RETENTION").await?;
+    let id =
+        db::personal_data::insert_tombstone(&tx, &subject, &[dossier_id], DOSSIER_ONLY).await?;
     db::audit::record(
         &tx,
         AuditEntry {
@@ -147,6 +152,13 @@ async fn erase_dossier(state: &AppState, dossier_id: Uuid, expiry: Expiry) -> Ap
     )
     .await?;
     tx.commit().await?;
+    let tombstone = Tombstone {
+        id,
+        subject,
+        dossier_ids: vec![dossier_id],
+        reason: DOSSIER_ONLY.to_owned(),
+    };
+    keep_tombstone(state, &tombstone).await;
     erase_objects(state, &[dossier_id]).await
 }
 
@@ -159,18 +171,36 @@ pub struct Reapplied {
     pub deleted_objects: usize,
 }
 
-/// Erases again what tombstones say was erased: dossiers by id, accounts by pseudonym, and
+/// Erases again what tombstones say was erased, those in the database and those in the object
+/// store (which a restored database may predate): dossiers by id, accounts by pseudonym, and
 /// every object left under an erased dossier's prefix.
 pub async fn reapply_tombstones(state: &AppState, dry_run: bool) -> AppResult<Reapplied> {
-    let tombstones = db::personal_data::tombstones(&state.db).await?;
+    let mut tombstones = db::personal_data::tombstones(&state.db).await?;
+    let kept = state
+        .storage
+        .tombstones()
+        .await
+        .map_err(|e| crate::error::AppError::StorageUnavailable(e.into()))?;
+    for record in kept {
+        match serde_json::from_slice::<Tombstone>(&record) {
+            Ok(t) => tombstones.push((t.subject, t.dossier_ids, t.reason)),
+            Err(e) => tracing::warn!(error = %e, "an unreadable tombstone in the store"),
+        }
+    }
     let mut out = Reapplied::default();
     if tombstones.is_empty() {
         return Ok(out);
     }
-    let subjects: std::collections::HashSet<&str> =
-        tombstones.iter().map(|(s, _)| s.as_str()).collect();
+    tombstones.sort();
+    tombstones.dedup();
+    // Only the erasure of a person names accounts to erase again.
+    let subjects: std::collections::HashSet<&str> = tombstones
+        .iter()
+        .filter(|(_, _, reason)| reason != DOSSIER_ONLY)
+        .map(|(s, _, _)| s.as_str())
+        .collect();
     let mut after = None;
-    loop {
+    while !subjects.is_empty() {
         let ids = db::personal_data::user_ids_page(&state.db, after, 1_000).await?;
         let Some(last) = ids.last() else { break };
         after = Some(*last);
@@ -184,11 +214,12 @@ pub async fn reapply_tombstones(state: &AppState, dry_run: bool) -> AppResult<Re
                 let dossiers = db::personal_data::dossiers_of(&tx, person).await?;
                 erase_rows(state, &tx, person, &dossiers, "RESTORE").await?;
                 tx.commit().await?;
+                // The store already holds the first erasure's tombstone.
                 state.actors.forget_user(person);
             }
         }
     }
-    for (_, dossier_ids) in &tombstones {
+    for (_, dossier_ids, _) in &tombstones {
         for id in dossier_ids {
             if db::dossiers::get(&state.db, *id).await?.is_some() {
                 out.dossiers += 1;

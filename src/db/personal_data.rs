@@ -164,15 +164,17 @@ pub async fn delete_person(db: &impl ConnectionTrait, person: Uuid) -> Result<()
     Ok(())
 }
 
-/// Records an erasure, so that a restore from an older backup can apply it again.
+/// Records an erasure, so that a restore from an older backup can apply it again; returns
+/// the tombstone's id.
 pub async fn insert_tombstone(
     db: &impl ConnectionTrait,
     subject: &str,
     dossier_ids: &[Uuid],
     reason: &str,
-) -> Result<(), DbErr> {
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
     let row = erasure_tombstone::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         subject: Set(subject.to_owned()),
         dossier_ids: Set(dossier_ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")),
         reason: Set(reason.to_owned()),
@@ -181,11 +183,13 @@ pub async fn insert_tombstone(
     erasure_tombstone::Entity::insert(row)
         .exec_without_returning(db)
         .await
-        .map(|_| ())
+        .map(|_| id)
 }
 
-/// Every tombstone: (subject, erased dossier ids).
-pub async fn tombstones(db: &impl ConnectionTrait) -> Result<Vec<(String, Vec<Uuid>)>, DbErr> {
+/// Every tombstone: (subject, erased dossier ids, reason).
+pub async fn tombstones(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(String, Vec<Uuid>, String)>, DbErr> {
     Ok(erasure_tombstone::Entity::find()
         .order_by_asc(erasure_tombstone::Column::Id)
         .all(db)
@@ -197,7 +201,7 @@ pub async fn tombstones(db: &impl ConnectionTrait) -> Result<Vec<(String, Vec<Uu
                 .split(',')
                 .filter_map(|id| Uuid::try_parse(id).ok())
                 .collect();
-            (row.subject, ids)
+            (row.subject, ids, row.reason)
         })
         .collect())
 }
