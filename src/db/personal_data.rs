@@ -206,8 +206,7 @@ pub async fn tombstones(
         .collect())
 }
 
-/// Ids of the users with the candidate role and their subjects' pseudonyms are computed by
-/// the caller; this lists every user id, in pages.
+/// Every user id, a page at a time (the caller compares their pseudonyms with tombstones).
 pub async fn user_ids_page(
     db: &impl ConnectionTrait,
     after: Option<Uuid>,
