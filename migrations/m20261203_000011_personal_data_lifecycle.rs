@@ -142,9 +142,18 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         manager
-            .drop_index(Index::drop().name("ix_dossier_ended_on").table(Dossier::Table).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name("ix_dossier_ended_on")
+                    .table(Dossier::Table)
+                    .to_owned(),
+            )
             .await?;
-        for column in [Dossier::EndedOn, Dossier::RestrictedOn, Dossier::LegalHoldReason] {
+        for column in [
+            Dossier::EndedOn,
+            Dossier::RestrictedOn,
+            Dossier::LegalHoldReason,
+        ] {
             manager
                 .alter_table(
                     Table::alter()

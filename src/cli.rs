@@ -314,7 +314,11 @@ fn print_report(report: &rncp_import::ImportReport) {
 }
 
 fn print_retention(report: &retention::RetentionReport) {
-    let verb = if report.dry_run { "would erase" } else { "erased" };
+    let verb = if report.dry_run {
+        "would erase"
+    } else {
+        "erased"
+    };
     println!(
         "retention: {verb} {} dossiers, {} idle accounts, {} audit events before {}",
         report.dossiers.len(),

@@ -416,7 +416,10 @@ impl Storage {
     }
 
     /// Every object under one dossier's prefix (evidence and staged uploads).
-    pub async fn list_dossier(&self, dossier_id: Uuid) -> Result<Vec<ObjectKey>, object_store::Error> {
+    pub async fn list_dossier(
+        &self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<ObjectKey>, object_store::Error> {
         let prefix = ObjectKey::dossier_prefix(dossier_id);
         let mut listing = self.store.list(Some(&prefix));
         let mut found = Vec::new();
@@ -437,8 +440,11 @@ impl Storage {
         if !left.is_empty() {
             return Err(object_store::Error::Generic {
                 store: "erase",
-                source: format!("{} objects of an erased dossier are still listed", left.len())
-                    .into(),
+                source: format!(
+                    "{} objects of an erased dossier are still listed",
+                    left.len()
+                )
+                .into(),
             });
         }
         Ok(keys.len())

@@ -11,8 +11,7 @@ use super::AppState;
 use super::rules::{Analysis, analyse};
 use crate::db::records::{
     AssessmentRecord, ClaimRecord, DecisionRecord, DossierRecord, EvidenceLinks, EvidenceRecord,
-    ExperienceRecord, PriorValidationRecord, QualificationRecord, RecommendationRecord,
-    UserRecord,
+    ExperienceRecord, PriorValidationRecord, QualificationRecord, RecommendationRecord, UserRecord,
 };
 use crate::db::{self};
 use crate::error::{AppError, AppResult};
@@ -49,8 +48,10 @@ pub async fn read(state: &AppState, dossiers: &[DossierRecord]) -> AppResult<Vec
     let mut links = db::evidence::links_of(db, &evidence_ids).await?;
     let recommendations = db::jury::recommendations_of(db, &ids).await?;
     let assessments = db::jury::assessments_of(db, &ids).await?;
-    let mut decisions: HashMap<Uuid, DecisionRecord> =
-        db::jury::decisions_of(db, &ids).await?.into_iter().collect();
+    let mut decisions: HashMap<Uuid, DecisionRecord> = db::jury::decisions_of(db, &ids)
+        .await?
+        .into_iter()
+        .collect();
     let facts = db::dossiers::facts_many(db, &ids).await?;
     let candidate_ids: Vec<Uuid> = dossiers.iter().map(|d| d.candidate_id).collect();
     let candidates: HashMap<Uuid, UserRecord> = db::users::by_ids(db, &candidate_ids)
@@ -63,9 +64,9 @@ pub async fn read(state: &AppState, dossiers: &[DossierRecord]) -> AppResult<Vec
         experiences.iter().map(|e| (e.id, e.dossier_id)).collect();
     let mut out = Vec::with_capacity(dossiers.len());
     for dossier in dossiers {
-        let analysis = analyses
-            .remove(&dossier.id)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("dossier {} was not analysed", dossier.id)))?;
+        let analysis = analyses.remove(&dossier.id).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("dossier {} was not analysed", dossier.id))
+        })?;
         let mut own_claims: HashMap<Uuid, Vec<ClaimRecord>> = HashMap::new();
         for claim in claims
             .iter()

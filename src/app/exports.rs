@@ -35,9 +35,20 @@ pub struct DownloadLink {
 }
 
 /// A link to the jury bundle of a dossier the actor may read.
-pub async fn bundle_link(state: &AppState, actor: &Actor, dossier_id: Uuid) -> AppResult<DownloadLink> {
+pub async fn bundle_link(
+    state: &AppState,
+    actor: &Actor,
+    dossier_id: Uuid,
+) -> AppResult<DownloadLink> {
     let (dossier, _) = dossier_for(&state.db, actor, dossier_id, Action::DownloadBundle).await?;
-    super::dossiers::audit(&state.db, actor, "dossier.bundle_link_issued", dossier.id, None).await?;
+    super::dossiers::audit(
+        &state.db,
+        actor,
+        "dossier.bundle_link_issued",
+        dossier.id,
+        None,
+    )
+    .await?;
     sign(state, BUNDLE, dossier.id, actor)
 }
 
@@ -189,7 +200,10 @@ pub async fn prepare_personal_data(
         names.reserve(fixed);
     }
     let mut entries = vec![
-        json_entry("LISEZMOI.txt", personal_json::readme(&state.config.retention).into_bytes()),
+        json_entry(
+            "LISEZMOI.txt",
+            personal_json::readme(&state.config.retention).into_bytes(),
+        ),
         json_entry("profile.json", personal_json::profile(&person)?),
     ];
     let mut objects = Vec::new();
@@ -208,7 +222,10 @@ pub async fn prepare_personal_data(
         "audit-events.json",
         personal_json::audit_events(&audit_events)?,
     ));
-    entries.push(json_entry("decision-ledger.json", personal_json::ledger(&ledger)?));
+    entries.push(json_entry(
+        "decision-ledger.json",
+        personal_json::ledger(&ledger)?,
+    ));
     for c in &contents {
         audit_files(state, actor.user_id, c, "dossier.exported").await?;
     }
@@ -224,7 +241,10 @@ pub async fn prepare_personal_data(
     )
     .await?;
     Ok(PreparedArchive {
-        file_name: format!("donnees-personnelles-{}.zip", generated_at.format("%Y-%m-%d")),
+        file_name: format!(
+            "donnees-personnelles-{}.zip",
+            generated_at.format("%Y-%m-%d")
+        ),
         archive: Archive {
             entries,
             manifest_head: json!({
@@ -293,26 +313,41 @@ fn object_entries(c: &DossierContents, paths: &HashMap<Uuid, String>) -> Vec<Ent
         .collect()
 }
 
-/// Every file of the dossier is in the store with the size its row records.
+/// Every file of the dossier is in the store with the size its row records; eight HEADs at
+/// a time, as a dossier may hold hundreds of files.
 async fn check_objects(state: &AppState, c: &DossierContents) -> AppResult<()> {
+    use futures::{StreamExt, TryStreamExt};
+    let mut expected = Vec::with_capacity(c.evidence.len());
     for (evidence, _) in &c.evidence {
         let key = ObjectKey::parse(&evidence.object_key).ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("evidence {} has a bad object key", evidence.id))
-        })?;
-        let size = state
-            .storage
-            .size(&key)
-            .await
-            .map_err(|e| AppError::StorageUnavailable(e.into()))?;
-        if size != Some(evidence.size) {
-            tracing::error!(evidence.id = %evidence.id, "evidence object missing or of the wrong size");
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "the file of evidence {} is missing from the store",
+            AppError::Internal(anyhow::anyhow!(
+                "evidence {} has a bad object key",
                 evidence.id
-            )));
-        }
+            ))
+        })?;
+        expected.push((key, evidence.id, evidence.size));
     }
-    Ok(())
+    let storage = state.storage.clone();
+    futures::stream::iter(expected)
+        .map(move |(key, id, size)| {
+            let storage = storage.clone();
+            async move {
+                let found = storage
+                    .size(&key)
+                    .await
+                    .map_err(|e| AppError::StorageUnavailable(e.into()))?;
+                if found != Some(size) {
+                    tracing::error!(evidence.id = %id, "evidence object missing or of the wrong size");
+                    return Err(AppError::Internal(anyhow::anyhow!(
+                        "the file of evidence {id} is missing from the store"
+                    )));
+                }
+                Ok(())
+            }
+        })
+        .buffer_unordered(8)
+        .try_collect::<()>()
+        .await
 }
 
 /// One event for the archive and one download per file, in one statement.

@@ -48,7 +48,11 @@ pub(crate) async fn keep_tombstone(state: &AppState, tombstone: &Tombstone) {
             return;
         }
     };
-    if let Err(e) = state.storage.put_tombstone(tombstone.id, record.into()).await {
+    if let Err(e) = state
+        .storage
+        .put_tombstone(tombstone.id, record.into())
+        .await
+    {
         tracing::warn!(error = %e, tombstone.id = %tombstone.id, "tombstone kept in the database only");
     }
 }
@@ -167,46 +171,38 @@ pub(crate) async fn erase_objects(state: &AppState, dossier_ids: &[Uuid]) -> App
     Ok(deleted)
 }
 
-/// Freezes a dossier (GDPR art. 18): it is kept and read, and nothing changes it until an
-/// admin lifts the restriction. Asked by the candidate or an admin.
+/// Freezes a dossier (GDPR art. 18; `restricted`), asked by the candidate or an admin: it is
+/// kept and read, and nothing changes it until an admin lifts the restriction (`!restricted`).
 #[tracing::instrument(skip_all, fields(dossier.id = %dossier_id))]
-pub async fn restrict(
+pub async fn set_restriction(
     state: &AppState,
     actor: &Actor,
     dossier_id: Uuid,
+    restricted: bool,
     expected_version: Option<i32>,
 ) -> AppResult<DossierRecord> {
+    let (action, event, unchanged) = if restricted {
+        (
+            Action::Restrict,
+            "dossier.restricted",
+            "processing of this dossier is already restricted",
+        )
+    } else {
+        (
+            Action::LiftRestriction,
+            "dossier.restriction_lifted",
+            "processing of this dossier is not restricted",
+        )
+    };
     let tx = state.db.begin().await?;
-    let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::Restrict).await?;
-    if dossier.restricted_on.is_some() {
-        return Err(AppError::InvalidTransition(
-            "processing of this dossier is already restricted".to_owned(),
-        ));
+    let (dossier, _) = dossier_for(&tx, actor, dossier_id, action).await?;
+    if dossier.restricted_on.is_some() == restricted {
+        return Err(AppError::InvalidTransition(unchanged.to_owned()));
     }
     db::dossiers::bump_version(&tx, dossier_id, expected_version).await?;
-    db::personal_data::set_restriction(&tx, dossier_id, Some(super::today())).await?;
-    audit(&tx, actor, "dossier.restricted", dossier_id, None).await?;
-    tx.commit().await?;
-    reread(state, dossier_id).await
-}
-
-#[tracing::instrument(skip_all, fields(dossier.id = %dossier_id))]
-pub async fn lift_restriction(
-    state: &AppState,
-    actor: &Actor,
-    dossier_id: Uuid,
-    expected_version: Option<i32>,
-) -> AppResult<DossierRecord> {
-    let tx = state.db.begin().await?;
-    let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::LiftRestriction).await?;
-    if dossier.restricted_on.is_none() {
-        return Err(AppError::InvalidTransition(
-            "processing of this dossier is not restricted".to_owned(),
-        ));
-    }
-    db::dossiers::bump_version(&tx, dossier_id, expected_version).await?;
-    db::personal_data::set_restriction(&tx, dossier_id, None).await?;
-    audit(&tx, actor, "dossier.restriction_lifted", dossier_id, None).await?;
+    let since = restricted.then(super::today);
+    db::personal_data::set_restriction(&tx, dossier_id, since).await?;
+    audit(&tx, actor, event, dossier_id, None).await?;
     tx.commit().await?;
     reread(state, dossier_id).await
 }

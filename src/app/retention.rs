@@ -41,14 +41,19 @@ pub struct RetentionReport {
     pub deleted_objects: usize,
 }
 
-pub async fn apply(state: &AppState, today: NaiveDate, dry_run: bool) -> AppResult<RetentionReport> {
+pub async fn apply(
+    state: &AppState,
+    today: NaiveDate,
+    dry_run: bool,
+) -> AppResult<RetentionReport> {
     let policy = state.config.retention;
     let before = |months: u32| {
         today
             .checked_sub_months(Months::new(months))
             .unwrap_or(NaiveDate::MIN)
     };
-    let (ended_before, draft_before) = (before(policy.after_end_months), before(policy.draft_months));
+    let (ended_before, draft_before) =
+        (before(policy.after_end_months), before(policy.draft_months));
     let mut report = RetentionReport {
         dry_run,
         ..RetentionReport::default()
@@ -85,11 +90,14 @@ pub async fn apply(state: &AppState, today: NaiveDate, dry_run: bool) -> AppResu
             });
         }
     }
-    let idle_before = draft_before.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let idle_before = draft_before
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
     let mut seen = std::collections::HashSet::new();
     loop {
-        let idle =
-            db::personal_data::idle_candidates_without_dossier(&state.db, idle_before, PAGE).await?;
+        let idle = db::personal_data::idle_candidates_without_dossier(&state.db, idle_before, PAGE)
+            .await?;
         let fresh: Vec<Uuid> = idle.into_iter().filter(|id| seen.insert(*id)).collect();
         if fresh.is_empty() {
             break;

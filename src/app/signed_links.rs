@@ -177,10 +177,7 @@ mod tests {
             .map(String::as_str)
             .collect();
         keys.sort_unstable();
-        assert_eq!(
-            keys,
-            ["actorId", "aud", "exp", "id", "maxBytes", "op"]
-        );
+        assert_eq!(keys, ["actorId", "aud", "exp", "id", "maxBytes", "op"]);
     }
 
     #[test]

@@ -254,7 +254,7 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
     dossier::Entity::delete_by_id(id).exec(db).await.map(|_| ())
 }
 
-fn record(row: dossier::Model) -> DossierRecord {
+pub(super) fn record(row: dossier::Model) -> DossierRecord {
     DossierRecord {
         id: row.id,
         candidate_id: row.candidate_id,

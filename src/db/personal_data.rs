@@ -17,18 +17,18 @@ use super::records::{AuditRecord, DecisionOutcome, DossierRecord, LedgerRecord};
 use crate::domain::dossier_status::DossierStatus;
 
 /// Every dossier of a candidate, oldest first.
-pub async fn dossiers_of(db: &impl ConnectionTrait, person: Uuid) -> Result<Vec<DossierRecord>, DbErr> {
-    let ids: Vec<Uuid> = dossier::Entity::find()
+pub async fn dossiers_of(
+    db: &impl ConnectionTrait,
+    person: Uuid,
+) -> Result<Vec<DossierRecord>, DbErr> {
+    Ok(dossier::Entity::find()
         .filter(dossier::Column::CandidateId.eq(person))
         .order_by_asc(dossier::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(|d| d.id)
-        .collect();
-    let mut dossiers = super::dossiers::by_ids(db, &ids).await?;
-    dossiers.sort_by_key(|d| d.id);
-    Ok(dossiers)
+        .map(super::dossiers::record)
+        .collect())
 }
 
 /// Writes the ledger rows of a dossier's decision (one per domain assessed or validated);
@@ -44,7 +44,12 @@ pub async fn record_ledger(
     let mut domains: Vec<(String, bool)> = super::jury::assessments_of(db, &[dossier.id])
         .await?
         .into_iter()
-        .map(|(_, a)| (a.domain_code.clone(), decision.validated_domain_codes.contains(&a.domain_code)))
+        .map(|(_, a)| {
+            (
+                a.domain_code.clone(),
+                decision.validated_domain_codes.contains(&a.domain_code),
+            )
+        })
         .collect();
     for code in &decision.validated_domain_codes {
         if !domains.iter().any(|(c, _)| c == code) {
@@ -70,7 +75,11 @@ pub async fn record_ledger(
     if !rows.is_empty() {
         use decision_ledger::Column as C;
         decision_ledger::Entity::insert_many(rows)
-            .on_conflict(OnConflict::columns([C::DossierId, C::DomainCode]).do_nothing().to_owned())
+            .on_conflict(
+                OnConflict::columns([C::DossierId, C::DomainCode])
+                    .do_nothing()
+                    .to_owned(),
+            )
             .exec_without_returning(db)
             .await?;
     }
@@ -78,7 +87,10 @@ pub async fn record_ledger(
 }
 
 /// The ledger rows of a pseudonymous subject.
-pub async fn ledger_of(db: &impl ConnectionTrait, subject: &str) -> Result<Vec<LedgerRecord>, DbErr> {
+pub async fn ledger_of(
+    db: &impl ConnectionTrait,
+    subject: &str,
+) -> Result<Vec<LedgerRecord>, DbErr> {
     Ok(decision_ledger::Entity::find()
         .filter(decision_ledger::Column::Subject.eq(subject))
         .order_by_asc(decision_ledger::Column::DossierId)
@@ -176,7 +188,11 @@ pub async fn insert_tombstone(
     let row = erasure_tombstone::ActiveModel {
         id: Set(id),
         subject: Set(subject.to_owned()),
-        dossier_ids: Set(dossier_ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")),
+        dossier_ids: Set(dossier_ids
+            .iter()
+            .map(Uuid::to_string)
+            .collect::<Vec<_>>()
+            .join(",")),
         reason: Set(reason.to_owned()),
         erased_at: Set(Utc::now()),
     };
@@ -245,7 +261,10 @@ pub async fn set_legal_hold(
     reason: Option<&str>,
 ) -> Result<(), DbErr> {
     dossier::Entity::update_many()
-        .col_expr(dossier::Column::LegalHoldReason, Expr::value(reason.map(str::to_owned)))
+        .col_expr(
+            dossier::Column::LegalHoldReason,
+            Expr::value(reason.map(str::to_owned)),
+        )
         .filter(dossier::Column::Id.eq(dossier_id))
         .exec(db)
         .await
@@ -267,7 +286,10 @@ pub async fn retention_candidates(
         .filter(|s| s.is_final())
         .map(DossierStatus::as_str)
         .collect();
-    let draft_cutoff = draft_before.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let draft_cutoff = draft_before
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
     let mut query = dossier::Entity::find()
         .filter(
             Condition::any()
@@ -287,17 +309,14 @@ pub async fn retention_candidates(
     if let Some(after) = after {
         query = query.filter(dossier::Column::Id.gt(after));
     }
-    let ids: Vec<Uuid> = query
+    Ok(query
         .order_by_asc(dossier::Column::Id)
         .limit(limit)
         .all(db)
         .await?
         .into_iter()
-        .map(|d| d.id)
-        .collect();
-    let mut dossiers = super::dossiers::by_ids(db, &ids).await?;
-    dossiers.sort_by_key(|d| d.id);
-    Ok(dossiers)
+        .map(super::dossiers::record)
+        .collect())
 }
 
 /// Candidates with no dossier left whose account has been idle since before `idle_before`.

@@ -23,7 +23,9 @@ pub fn safe_segment(raw: &str) -> String {
             c => c,
         })
         .collect();
-    name = name.trim_matches(|c: char| c == '.' || c.is_whitespace()).to_owned();
+    name = name
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_owned();
     if name.is_empty() {
         name = "fichier".to_owned();
     }
@@ -34,7 +36,10 @@ pub fn safe_segment(raw: &str) -> String {
     if name.chars().count() > MAX_CHARS {
         let (stem, ext) = split_extension(&name);
         let ext_len = ext.chars().count();
-        let kept: String = stem.chars().take(MAX_CHARS.saturating_sub(ext_len)).collect();
+        let kept: String = stem
+            .chars()
+            .take(MAX_CHARS.saturating_sub(ext_len))
+            .collect();
         name = format!("{kept}{ext}");
     }
     name
@@ -98,7 +103,10 @@ mod tests {
         assert_eq!(safe_segment("CON.pdf"), "_CON.pdf");
         assert_eq!(safe_segment("a\u{202e}fdp.exe"), "a_fdp.exe");
         assert_eq!(safe_segment("tab\there.pdf"), "tab_here.pdf");
-        assert_eq!(safe_segment("Attestation employeur é.pdf"), "Attestation employeur é.pdf");
+        assert_eq!(
+            safe_segment("Attestation employeur é.pdf"),
+            "Attestation employeur é.pdf"
+        );
     }
 
     #[test]
@@ -114,8 +122,14 @@ mod tests {
         let mut names = EntryNames::default();
         names.reserve("summary.pdf");
         assert_eq!(names.allot("evidence/DC1", "cv.pdf"), "evidence/DC1/cv.pdf");
-        assert_eq!(names.allot("evidence/DC1", "CV.pdf"), "evidence/DC1/CV (2).pdf");
+        assert_eq!(
+            names.allot("evidence/DC1", "CV.pdf"),
+            "evidence/DC1/CV (2).pdf"
+        );
         assert_eq!(names.allot("evidence/DC2", "cv.pdf"), "evidence/DC2/cv.pdf");
-        assert_eq!(names.allot("evidence/DC1", "cv.pdf"), "evidence/DC1/cv (3).pdf");
+        assert_eq!(
+            names.allot("evidence/DC1", "cv.pdf"),
+            "evidence/DC1/cv (3).pdf"
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 mod closed_enum;
 
+pub mod archive_names;
 pub mod codes;
 pub mod dossier_status;
 pub mod evidence_file;
@@ -14,7 +15,6 @@ pub mod period;
 pub mod policy;
 pub mod pseudonym;
 pub mod retention;
-pub mod archive_names;
 pub mod search_terms;
 pub mod text;
 

@@ -103,7 +103,9 @@ pub enum Denial {
     #[error("{0}")]
     Forbidden(&'static str),
     /// The dossier is frozen by a restriction of processing.
-    #[error("processing of this dossier is restricted: it cannot be changed until an admin lifts the restriction")]
+    #[error(
+        "processing of this dossier is restricted: it cannot be changed until an admin lifts the restriction"
+    )]
     Restricted,
     /// The dossier is under a legal hold and may not be erased.
     #[error("this dossier is under a legal hold and cannot be erased until the hold is lifted")]
@@ -241,12 +243,18 @@ mod tests {
         d.restricted = true;
         let jury = actor(Role::Jury, 3);
         assert_eq!(authorize(&jury, Action::Read, &d), Ok(()));
-        assert_eq!(authorize(&jury, Action::AssessDomain, &d), Err(Denial::Restricted));
+        assert_eq!(
+            authorize(&jury, Action::AssessDomain, &d),
+            Err(Denial::Restricted)
+        );
         assert_eq!(
             authorize(&actor(Role::Admin, 7), Action::Assign, &d),
             Err(Denial::Restricted)
         );
-        assert_eq!(authorize(&actor(Role::Admin, 7), Action::LiftRestriction, &d), Ok(()));
+        assert_eq!(
+            authorize(&actor(Role::Admin, 7), Action::LiftRestriction, &d),
+            Ok(())
+        );
         assert!(matches!(
             authorize(&actor(Role::Candidate, 1), Action::LiftRestriction, &d),
             Err(Denial::Forbidden(_))

@@ -114,7 +114,10 @@ mod tests {
             policy.retain_until(status, ended, day("2025-04-02")),
             Some((day("2026-03-31"), Expiry::PathEnded(day("2025-03-31"))))
         );
-        assert_eq!(policy.expired(status, ended, day("2025-04-02"), day("2026-03-31")), None);
+        assert_eq!(
+            policy.expired(status, ended, day("2025-04-02"), day("2026-03-31")),
+            None
+        );
         assert_eq!(
             policy.expired(status, ended, day("2025-04-02"), day("2026-04-01")),
             Some(Expiry::PathEnded(day("2025-03-31")))
@@ -129,7 +132,10 @@ mod tests {
             DossierStatus::Admissible,
             DossierStatus::ReadyForJury,
         ] {
-            assert_eq!(policy.expired(status, None, day("2001-01-01"), day("2026-12-03")), None);
+            assert_eq!(
+                policy.expired(status, None, day("2001-01-01"), day("2026-12-03")),
+                None
+            );
         }
     }
 

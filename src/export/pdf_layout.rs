@@ -6,6 +6,7 @@
 use std::sync::{Arc, OnceLock};
 
 use krilla::Document;
+use krilla::SerializeSettings;
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::geom::{PathBuilder, Point};
@@ -13,7 +14,6 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
-use krilla::SerializeSettings;
 use krilla::text::{Font, TextDirection};
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
@@ -331,7 +331,11 @@ impl Layout {
     }
 
     /// Draws every page and writes the PDF/A-2b document.
-    pub fn finish(self, title: &str, created: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Vec<u8>> {
+    pub fn finish(
+        self,
+        title: &str,
+        created: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<Vec<u8>> {
         use chrono::{Datelike, Timelike};
         let configuration = ConfigurationBuilder::new()
             .with_archival_validator(Archival::A2_B)

@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 use super::pdf_layout::{Layout, Style};
 use crate::app::dossier_contents::DossierContents;
+use crate::db::records::DecisionOutcome;
 use crate::domain::coverage::CoverageStatus;
 use crate::domain::dossier_status::DossierStatus;
 use crate::domain::exemptions::ExemptionStatus;
 use crate::domain::experience::{EvidenceKind, ExperienceKind, SelfAssessment};
 use crate::domain::period::shown_fte_months;
 use crate::domain::programme::ExemptionKind;
-use crate::db::records::DecisionOutcome;
 
 /// What the summary says about the bundle it is part of.
 pub struct BundleFacts<'a> {
@@ -175,7 +175,11 @@ fn qualifications(doc: &mut Layout, c: &DossierContents) {
             p.programme_code,
             day(p.validated_on),
             p.source,
-            if p.verified { ", vérifié" } else { ", déclaré" }
+            if p.verified {
+                ", vérifié"
+            } else {
+                ", déclaré"
+            }
         ));
     }
 }
@@ -250,7 +254,12 @@ fn domains(doc: &mut Layout, c: &DossierContents) {
             .collect();
         doc.table(
             &[0.36, 0.14, 0.40, 0.10],
-            &["Compétence", "Couverture", "Expériences (auto-évaluation ; revue)", "Pièces"],
+            &[
+                "Compétence",
+                "Couverture",
+                "Expériences (auto-évaluation ; revue)",
+                "Pièces",
+            ],
             &rows,
         );
         for claims in c.claims.values() {
@@ -315,7 +324,10 @@ fn exemptions(doc: &mut Layout, c: &DossierContents) {
         return;
     }
     for flag in &report.flags {
-        let rule = programme.exemption_rules.iter().find(|r| r.id == flag.rule_id);
+        let rule = programme
+            .exemption_rules
+            .iter()
+            .find(|r| r.id == flag.rule_id);
         let kind = rule.map_or("", |r| match r.kind {
             ExemptionKind::Dispense => "Dispense",
             ExemptionKind::Allegement => "Allègement",

@@ -124,8 +124,14 @@ impl PersonalDataMutation {
     ) -> async_graphql::Result<DossierPayload> {
         let actor = actor(ctx).await.gql()?;
         let id = parse_id(&input.dossier_id, "dossier").gql()?;
-        let result =
-            app::personal_data::restrict(state(ctx), &actor, id, input.expected_version).await;
+        let result = app::personal_data::set_restriction(
+            state(ctx),
+            &actor,
+            id,
+            true,
+            input.expected_version,
+        )
+        .await;
         DossierPayload::from_result(&actor, result)
     }
 
@@ -137,9 +143,14 @@ impl PersonalDataMutation {
     ) -> async_graphql::Result<DossierPayload> {
         let actor = actor(ctx).await.gql()?;
         let id = parse_id(&input.dossier_id, "dossier").gql()?;
-        let result =
-            app::personal_data::lift_restriction(state(ctx), &actor, id, input.expected_version)
-                .await;
+        let result = app::personal_data::set_restriction(
+            state(ctx),
+            &actor,
+            id,
+            false,
+            input.expected_version,
+        )
+        .await;
         DossierPayload::from_result(&actor, result)
     }
 

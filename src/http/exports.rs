@@ -57,7 +57,10 @@ pub async fn download(State(state): State<HttpState>, Path(token): Path<String>)
     ));
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
     if let Ok(value) = HeaderValue::from_str(&content_disposition(&prepared.file_name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }

@@ -14,7 +14,14 @@ use serde_json::{Value, json};
 use crate::support::files::{pdf, sha256_hex};
 use crate::support::{SECRET, TestApp, spawn_app};
 
-async fn ok(app: &TestApp, token: &str, name: &str, input_type: &str, input: Value, selection: &str) -> Value {
+async fn ok(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    input_type: &str,
+    input: Value,
+    selection: &str,
+) -> Value {
     let payload = app.mutate(token, name, input_type, input, selection).await;
     assert_eq!(payload["userErrors"], json!([]), "{name}: {payload:#}");
     payload
@@ -54,8 +61,16 @@ async fn decided_dossier(app: &TestApp, subject: &str) -> Decided {
         json!({ "dossierId": dossier, "code": "CAFERUIS", "title": "CAFERUIS", "level": 6, "obtainedOn": "2014-06-30" }), "qualification { id }").await;
     let mut files = HashMap::new();
     for (input, name, bytes) in [
-        (json!({ "dossierId": dossier, "kind": "DIPLOMA", "title": "Diplôme CAFERUIS", "qualificationId": qualification["qualification"]["id"] }), "caferuis.pdf", pdf("CAFERUIS 2014")),
-        (json!({ "dossierId": dossier, "kind": "WORK_PRODUCT", "title": "Rapport d'évaluation interne", "experienceId": exp, "competenceCodes": ["DC2.3"] }), "rapport:évaluation.pdf", pdf("Rapport d'évaluation")),
+        (
+            json!({ "dossierId": dossier, "kind": "DIPLOMA", "title": "Diplôme CAFERUIS", "qualificationId": qualification["qualification"]["id"] }),
+            "caferuis.pdf",
+            pdf("CAFERUIS 2014"),
+        ),
+        (
+            json!({ "dossierId": dossier, "kind": "WORK_PRODUCT", "title": "Rapport d'évaluation interne", "experienceId": exp, "competenceCodes": ["DC2.3"] }),
+            "rapport:évaluation.pdf",
+            pdf("Rapport d'évaluation"),
+        ),
     ] {
         let uploaded = app.upload(&candidate, input, name, bytes.clone()).await;
         let evidence = &uploaded["body"]["data"]["uploadEvidence"]["evidence"];
@@ -65,16 +80,55 @@ async fn decided_dossier(app: &TestApp, subject: &str) -> Decided {
             (name.to_owned(), sha256_hex(&bytes), bytes.len() as u64),
         );
     }
-    ok(app, &candidate, "submitDossier", "DossierTransitionInput", json!({ "dossierId": dossier }), "dossier { id }").await;
+    ok(
+        app,
+        &candidate,
+        "submitDossier",
+        "DossierTransitionInput",
+        json!({ "dossierId": dossier }),
+        "dossier { id }",
+    )
+    .await;
     ok(app, &admin, "decideAdmissibility", "DecideAdmissibilityInput", json!({ "dossierId": dossier, "admissible": true, "comment": "Recevable au titre de l'expérience" }), "dossier { id }").await;
-    for (mutation, who) in [("assignAdvisor", "advisor-1"), ("assignJuryMember", "jury-1")] {
-        ok(app, &admin, mutation, "AssignInput", json!({ "dossierId": dossier, "subject": who }), "dossier { id }").await;
+    for (mutation, who) in [
+        ("assignAdvisor", "advisor-1"),
+        ("assignJuryMember", "jury-1"),
+    ] {
+        ok(
+            app,
+            &admin,
+            mutation,
+            "AssignInput",
+            json!({ "dossierId": dossier, "subject": who }),
+            "dossier { id }",
+        )
+        .await;
     }
     ok(app, &advisor, "reviewClaim", "ReviewClaimInput", json!({ "experienceId": exp, "competenceCode": "DC2.3", "agrees": true, "comment": "Bien étayé" }), "experience { id }").await;
     ok(app, &advisor, "recommendExemption", "RecommendExemptionInput", json!({ "dossierId": dossier, "ruleId": "deis.caferuis.uf1-1", "recommendation": "RECOMMEND", "rationale": "Diplôme CAFERUIS fourni" }), "dossier { id }").await;
-    ok(app, &advisor, "markReadyForJury", "DossierTransitionInput", json!({ "dossierId": dossier }), "dossier { id }").await;
-    for (domain, outcome) in [("DC1", "VALIDATED"), ("DC2", "NOT_VALIDATED"), ("DC3", "VALIDATED")] {
-        ok(app, &jury, "assessDomain", "AssessDomainInput", json!({ "dossierId": dossier, "domainCode": domain, "outcome": outcome }), "dossier { id }").await;
+    ok(
+        app,
+        &advisor,
+        "markReadyForJury",
+        "DossierTransitionInput",
+        json!({ "dossierId": dossier }),
+        "dossier { id }",
+    )
+    .await;
+    for (domain, outcome) in [
+        ("DC1", "VALIDATED"),
+        ("DC2", "NOT_VALIDATED"),
+        ("DC3", "VALIDATED"),
+    ] {
+        ok(
+            app,
+            &jury,
+            "assessDomain",
+            "AssessDomainInput",
+            json!({ "dossierId": dossier, "domainCode": domain, "outcome": outcome }),
+            "dossier { id }",
+        )
+        .await;
     }
     ok(app, &jury, "recordDecision", "RecordDecisionInput", json!({ "dossierId": dossier, "outcome": "PARTIAL", "comment": "DC2 à compléter par une étude de terrain" }), "dossier { status }").await;
     Decided {
@@ -87,7 +141,10 @@ async fn decided_dossier(app: &TestApp, subject: &str) -> Decided {
 }
 
 /// Follows a signed link and reads the whole zip.
-async fn download(app: &TestApp, url: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+async fn download(
+    app: &TestApp,
+    url: &str,
+) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
     let response = app.client.get(url).send().await.unwrap();
     let (status, headers) = (response.status(), response.headers().clone());
     (status, headers, response.bytes().await.unwrap().to_vec())
@@ -123,7 +180,12 @@ fn entry<'a>(entries: &'a [(String, Vec<u8>)], path: &str) -> &'a [u8] {
     &entries
         .iter()
         .find(|(name, _)| name == path)
-        .unwrap_or_else(|| panic!("no {path} in {:?}", entries.iter().map(|e| &e.0).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {path} in {:?}",
+                entries.iter().map(|e| &e.0).collect::<Vec<_>>()
+            )
+        })
         .1
 }
 
@@ -131,18 +193,29 @@ fn entry<'a>(entries: &'a [(String, Vec<u8>)], path: &str) -> &'a [u8] {
 /// and the run does not require it.
 async fn pdf_text(pdf: Vec<u8>) -> Option<String> {
     tokio::task::spawn_blocking(move || {
-        let path = std::env::temp_dir().join(format!("acquis-summary-{}.pdf", uuid::Uuid::new_v4().simple()));
+        let path = std::env::temp_dir().join(format!(
+            "acquis-summary-{}.pdf",
+            uuid::Uuid::new_v4().simple()
+        ));
         std::fs::write(&path, &pdf).unwrap();
-        let output = Command::new("pdftotext").args(["-raw"]).arg(&path).arg("-").output();
+        let output = Command::new("pdftotext")
+            .args(["-raw"])
+            .arg(&path)
+            .arg("-")
+            .output();
         let _ = std::fs::remove_file(&path);
         match output {
-            Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+            Ok(out) if out.status.success() => {
+                Some(String::from_utf8_lossy(&out.stdout).into_owned())
+            }
             other => {
                 assert!(
                     std::env::var("ACQUIS_REQUIRE_PDFTOTEXT").is_err(),
                     "pdftotext is required here and failed: {other:?}"
                 );
-                eprintln!("skipping the summary's text checks: pdftotext (poppler-utils) is not installed");
+                eprintln!(
+                    "skipping the summary's text checks: pdftotext (poppler-utils) is not installed"
+                );
                 None
             }
         }
@@ -157,24 +230,48 @@ async fn actions_of(app: &TestApp, admin: &str, dossier: &str) -> Vec<(String, V
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["node"]["action"].as_str().unwrap().to_owned(), e["node"]["actorId"].clone()))
+        .map(|e| {
+            (
+                e["node"]["action"].as_str().unwrap().to_owned(),
+                e["node"]["actorId"].clone(),
+            )
+        })
         .collect()
 }
 
 #[tokio::test]
-async fn a_jury_bundle_holds_the_original_files_under_their_domain_a_manifest_and_a_french_summary() {
+async fn a_jury_bundle_holds_the_original_files_under_their_domain_a_manifest_and_a_french_summary()
+{
     let app = spawn_app().await;
     let d = decided_dossier(&app, "claire").await;
-    let link = ok(&app, &d.jury, "requestJuryBundle", "RequestJuryBundleInput", json!({ "dossierId": d.dossier }), "url expiresAt").await;
+    let link = ok(
+        &app,
+        &d.jury,
+        "requestJuryBundle",
+        "RequestJuryBundleInput",
+        json!({ "dossierId": d.dossier }),
+        "url expiresAt",
+    )
+    .await;
     let (status, headers, bytes) = download(&app, link["url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "application/zip");
-    assert!(headers["content-disposition"].to_str().unwrap().contains(&format!("dossier-{}.zip", d.dossier)));
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("dossier-{}.zip", d.dossier))
+    );
     let entries = unzip(bytes).await;
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["summary.pdf", "evidence/sans-domaine/caferuis.pdf", "evidence/DC2/rapport_évaluation.pdf", "manifest.json"],
+        [
+            "summary.pdf",
+            "evidence/sans-domaine/caferuis.pdf",
+            "evidence/DC2/rapport_évaluation.pdf",
+            "manifest.json"
+        ],
         "files by domain, names made safe"
     );
 
@@ -183,7 +280,11 @@ async fn a_jury_bundle_holds_the_original_files_under_their_domain_a_manifest_an
     assert_eq!(manifest["dossierId"], d.dossier);
     for listed in manifest["entries"].as_array().unwrap() {
         let path = listed["path"].as_str().unwrap();
-        assert_eq!(listed["sha256"], sha256_hex(entry(&entries, path)), "{path}");
+        assert_eq!(
+            listed["sha256"],
+            sha256_hex(entry(&entries, path)),
+            "{path}"
+        );
         if let Some(id) = listed["evidenceId"].as_str() {
             assert_eq!(listed["sha256"], d.files[id].1);
             assert_eq!(listed["matchesRecord"], true);
@@ -197,7 +298,10 @@ async fn a_jury_bundle_holds_the_original_files_under_their_domain_a_manifest_an
         std::fs::write(path, &summary).unwrap();
     }
     assert!(summary.starts_with(b"%PDF-1.7"));
-    assert!(String::from_utf8_lossy(&summary).contains("pdfaid:part"), "the summary is PDF/A");
+    assert!(
+        String::from_utf8_lossy(&summary).contains("pdfaid:part"),
+        "the summary is PDF/A"
+    );
     if let Some(text) = pdf_text(summary).await {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for fact in [
@@ -211,7 +315,12 @@ async fn a_jury_bundle_holds_the_original_files_under_their_domain_a_manifest_an
             "DC2.3",
             "accompagnateur : d'accord",
             "Rapport d'évaluation interne",
-            d.files.values().find(|f| f.0.contains("rapport")).unwrap().1.as_str(),
+            d.files
+                .values()
+                .find(|f| f.0.contains("rapport"))
+                .unwrap()
+                .1
+                .as_str(),
             "deis.caferuis.uf1-1",
             "Arrêté du 2 août 2006 relatif au DEIS, art. 8 et annexe IV",
             "Diplôme CAFERUIS fourni",
@@ -239,9 +348,20 @@ async fn a_bundle_is_refused_to_whoever_may_not_read_the_dossier_and_a_tampered_
     let refused = app
         .gql(Some(&stranger), "mutation($input: RequestJuryBundleInput!) { requestJuryBundle(input: $input) { url userErrors { code } } }", json!({ "input": { "dossierId": d.dossier } }))
         .await;
-    assert_eq!(refused["errors"][0]["extensions"]["code"], "NOT_FOUND", "{refused:#}");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{refused:#}"
+    );
 
-    let link = ok(&app, &d.candidate, "requestJuryBundle", "RequestJuryBundleInput", json!({ "dossierId": d.dossier }), "url").await;
+    let link = ok(
+        &app,
+        &d.candidate,
+        "requestJuryBundle",
+        "RequestJuryBundleInput",
+        json!({ "dossierId": d.dossier }),
+        "url",
+    )
+    .await;
     let url = link["url"].as_str().unwrap();
     let mut tampered = url.to_owned();
     let last = tampered.pop().unwrap();
@@ -250,7 +370,9 @@ async fn a_bundle_is_refused_to_whoever_may_not_read_the_dossier_and_a_tampered_
     assert_eq!(status, 403);
     // A file link is not a bundle link.
     let file_link = app.data(&d.candidate, "query($id: ID!) { dossier(id: $id) { evidence(first: 1) { edges { node { downloadUrl } } } } }", json!({ "id": d.dossier })).await;
-    let file_url = file_link["dossier"]["evidence"]["edges"][0]["node"]["downloadUrl"].as_str().unwrap();
+    let file_url = file_link["dossier"]["evidence"]["edges"][0]["node"]["downloadUrl"]
+        .as_str()
+        .unwrap();
     let (status, _, _) = download(&app, &file_url.replace("/files/", "/exports/")).await;
     assert_eq!(status, 403);
 }
@@ -261,37 +383,92 @@ async fn a_candidate_exports_everything_held_about_them_and_an_advisor_may_not()
     let d = decided_dossier(&app, "claire").await;
     let advisor = app.token("advisor-1", &[Role::Advisor]);
     let refused = app
-        .gql(Some(&advisor), "mutation($input: PersonInput!) { requestPersonalDataExport(input: $input) { url } }", json!({ "input": { "subject": "claire" } }))
+        .gql(
+            Some(&advisor),
+            "mutation($input: PersonInput!) { requestPersonalDataExport(input: $input) { url } }",
+            json!({ "input": { "subject": "claire" } }),
+        )
         .await;
-    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused:#}");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused:#}"
+    );
 
-    let link = ok(&app, &d.candidate, "requestPersonalDataExport", "PersonInput", json!({}), "url").await;
+    let link = ok(
+        &app,
+        &d.candidate,
+        "requestPersonalDataExport",
+        "PersonInput",
+        json!({}),
+        "url",
+    )
+    .await;
     let (status, _, bytes) = download(&app, link["url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     let entries = unzip(bytes).await;
     let profile: Value = serde_json::from_slice(entry(&entries, "profile.json")).unwrap();
     assert_eq!(profile["subject"], "claire");
     assert_eq!(profile["displayName"], "Claire Martin");
-    let dossier: Value = serde_json::from_slice(entry(&entries, &format!("dossiers/{}/dossier.json", d.dossier))).unwrap();
-    assert_eq!(dossier["experiences"][0]["organisation"], "Conseil départemental du Gard");
-    assert_eq!(dossier["experiences"][0]["claims"][1]["advisorComment"], "Bien étayé");
+    let dossier: Value = serde_json::from_slice(entry(
+        &entries,
+        &format!("dossiers/{}/dossier.json", d.dossier),
+    ))
+    .unwrap();
+    assert_eq!(
+        dossier["experiences"][0]["organisation"],
+        "Conseil départemental du Gard"
+    );
+    assert_eq!(
+        dossier["experiences"][0]["claims"][1]["advisorComment"],
+        "Bien étayé"
+    );
     assert_eq!(dossier["decision"]["outcome"], "PARTIAL");
     assert_eq!(dossier["analysis"]["eligibility"]["admissible"], true);
     for file in dossier["evidence"].as_array().unwrap() {
         let path = file["pathInArchive"].as_str().unwrap();
-        assert!(path.starts_with(&format!("dossiers/{}/evidence/", d.dossier)), "{path}");
-        assert_eq!(sha256_hex(entry(&entries, path)), file["sha256"].as_str().unwrap());
+        assert!(
+            path.starts_with(&format!("dossiers/{}/evidence/", d.dossier)),
+            "{path}"
+        );
+        assert_eq!(
+            sha256_hex(entry(&entries, path)),
+            file["sha256"].as_str().unwrap()
+        );
     }
     let events: Value = serde_json::from_slice(entry(&entries, "audit-events.json")).unwrap();
-    let actions: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    for expected in ["dossier.created", "evidence.uploaded", "domain.assessed", "dossier.decided"] {
-        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "dossier.created",
+        "evidence.uploaded",
+        "domain.assessed",
+        "dossier.decided",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
     }
     let readme = String::from_utf8(entry(&entries, "LISEZMOI.txt").to_vec()).unwrap();
-    assert!(readme.contains("12 mois après la fin du parcours"), "{readme}");
+    assert!(
+        readme.contains("12 mois après la fin du parcours"),
+        "{readme}"
+    );
 
     // An admin may export on the person's behalf.
-    let by_admin = ok(&app, &d.admin, "requestPersonalDataExport", "PersonInput", json!({ "subject": "claire" }), "url").await;
+    let by_admin = ok(
+        &app,
+        &d.admin,
+        "requestPersonalDataExport",
+        "PersonInput",
+        json!({ "subject": "claire" }),
+        "url",
+    )
+    .await;
     let (status, _, _) = download(&app, by_admin["url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
 }
@@ -300,23 +477,63 @@ async fn a_candidate_exports_everything_held_about_them_and_an_advisor_may_not()
 /// table, full-text rows of SQLite included. The test has one candidate, so every row of a
 /// dossier's content tables is theirs.
 async fn rows_mentioning(app: &TestApp, dossier: &str, person: &str) -> Vec<(String, i64)> {
-    let db = sea_orm::Database::connect(&app.config.database_url).await.unwrap();
+    let db = sea_orm::Database::connect(&app.config.database_url)
+        .await
+        .unwrap();
     let backend = db.get_database_backend();
     let dossier: sea_orm::Value = uuid::Uuid::parse_str(dossier).unwrap().into();
     let person: sea_orm::Value = uuid::Uuid::parse_str(person).unwrap().into();
     let mut checks: Vec<(&str, &str, Vec<sea_orm::Value>)> = vec![
-        ("dossier", "SELECT COUNT(*) FROM dossier WHERE id = $1 OR candidate_id = $2", vec![dossier.clone(), person.clone()]),
-        ("app_user", "SELECT COUNT(*) FROM app_user WHERE id = $1 OR subject = 'claire'", vec![person.clone()]),
-        ("prior_validation", "SELECT COUNT(*) FROM prior_validation WHERE candidate_id = $1", vec![person.clone()]),
-        ("audit_event naming the person", "SELECT COUNT(*) FROM audit_event WHERE actor_id = $1 OR target_id = $1", vec![person]),
-        ("staged_upload", "SELECT COUNT(*) FROM staged_upload WHERE dossier_id = $1", vec![dossier]),
+        (
+            "dossier",
+            "SELECT COUNT(*) FROM dossier WHERE id = $1 OR candidate_id = $2",
+            vec![dossier.clone(), person.clone()],
+        ),
+        (
+            "app_user",
+            "SELECT COUNT(*) FROM app_user WHERE id = $1 OR subject = 'claire'",
+            vec![person.clone()],
+        ),
+        (
+            "prior_validation",
+            "SELECT COUNT(*) FROM prior_validation WHERE candidate_id = $1",
+            vec![person.clone()],
+        ),
+        (
+            "audit_event naming the person",
+            "SELECT COUNT(*) FROM audit_event WHERE actor_id = $1 OR target_id = $1",
+            vec![person],
+        ),
+        (
+            "staged_upload",
+            "SELECT COUNT(*) FROM staged_upload WHERE dossier_id = $1",
+            vec![dossier],
+        ),
     ];
-    for table in ["experience", "competence_claim", "qualification", "evidence", "evidence_competence", "exemption_recommendation", "domain_assessment", "jury_decision", "assignment"] {
-        checks.push((table, Box::leak(format!("SELECT COUNT(*) FROM {table}").into_boxed_str()), Vec::new()));
+    for table in [
+        "experience",
+        "competence_claim",
+        "qualification",
+        "evidence",
+        "evidence_competence",
+        "exemption_recommendation",
+        "domain_assessment",
+        "jury_decision",
+        "assignment",
+    ] {
+        checks.push((
+            table,
+            Box::leak(format!("SELECT COUNT(*) FROM {table}").into_boxed_str()),
+            Vec::new(),
+        ));
     }
     if backend == sea_orm::DatabaseBackend::Sqlite {
         for table in ["evidence_fts", "experience_fts", "claim_fts"] {
-            checks.push((table, Box::leak(format!("SELECT COUNT(*) FROM {table}").into_boxed_str()), Vec::new()));
+            checks.push((
+                table,
+                Box::leak(format!("SELECT COUNT(*) FROM {table}").into_boxed_str()),
+                Vec::new(),
+            ));
         }
     }
     let mut out = Vec::new();
@@ -330,7 +547,9 @@ async fn rows_mentioning(app: &TestApp, dossier: &str, person: &str) -> Vec<(Str
 }
 
 async fn ledger_rows(app: &TestApp, dossier: &str) -> Vec<(String, bool)> {
-    let db = sea_orm::Database::connect(&app.config.database_url).await.unwrap();
+    let db = sea_orm::Database::connect(&app.config.database_url)
+        .await
+        .unwrap();
     let backend = db.get_database_backend();
     let statement = Statement::from_sql_and_values(
         backend,
@@ -341,7 +560,12 @@ async fn ledger_rows(app: &TestApp, dossier: &str) -> Vec<(String, bool)> {
         .await
         .unwrap()
         .iter()
-        .map(|row| (row.try_get_by_index::<String>(0).unwrap(), row.try_get_by_index::<bool>(1).unwrap()))
+        .map(|row| {
+            (
+                row.try_get_by_index::<String>(0).unwrap(),
+                row.try_get_by_index::<bool>(1).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -351,38 +575,83 @@ async fn an_erased_candidate_leaves_no_object_row_or_search_hit_only_the_pseudon
     let d = decided_dossier(&app, "claire").await;
     let me = app.data(&d.candidate, "{ me { id } }", json!({})).await;
     let person = me["me"]["id"].as_str().unwrap().to_owned();
-    let hits = app.data(&d.jury, "{ searchEvidence(query: \"évaluation\") { totalCount } }", json!({})).await;
+    let hits = app
+        .data(
+            &d.jury,
+            "{ searchEvidence(query: \"évaluation\") { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(hits["searchEvidence"]["totalCount"], 1);
     assert_eq!(app.objects_of(&d.dossier).await.len(), 2);
 
-    let erased = ok(&app, &d.candidate, "erasePersonalData", "PersonInput", json!({}), "erasedDossierIds deletedObjects keptLedgerEntries").await;
+    let erased = ok(
+        &app,
+        &d.candidate,
+        "erasePersonalData",
+        "PersonInput",
+        json!({}),
+        "erasedDossierIds deletedObjects keptLedgerEntries",
+    )
+    .await;
     assert_eq!(erased["erasedDossierIds"], json!([d.dossier]));
     assert_eq!(erased["deletedObjects"], 2);
     assert_eq!(erased["keptLedgerEntries"], 3);
 
-    assert_eq!(app.objects_of(&d.dossier).await, Vec::<String>::new(), "the store lists no object of the dossier");
+    assert_eq!(
+        app.objects_of(&d.dossier).await,
+        Vec::<String>::new(),
+        "the store lists no object of the dossier"
+    );
     if let StorageConfig::Local(root) = &app.config.storage {
         let dir = root.join("evidence").join(&d.dossier);
-        let left = std::fs::read_dir(&dir).map(|entries| entries.count()).unwrap_or(0);
+        let left = std::fs::read_dir(&dir)
+            .map(|entries| entries.count())
+            .unwrap_or(0);
         assert_eq!(left, 0, "no file left in {}", dir.display());
     }
     for (table, count) in rows_mentioning(&app, &d.dossier, &person).await {
-        assert_eq!(count, 0, "{table} still holds {count} rows of the erased candidate");
+        assert_eq!(
+            count, 0,
+            "{table} still holds {count} rows of the erased candidate"
+        );
     }
-    let hits = app.data(&d.jury, "{ searchEvidence(query: \"évaluation\") { totalCount } }", json!({})).await;
+    let hits = app
+        .data(
+            &d.jury,
+            "{ searchEvidence(query: \"évaluation\") { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(hits["searchEvidence"]["totalCount"], 0);
 
     // What the law keeps: the decision domain by domain, and the trail with a stand-in actor.
     assert_eq!(
         ledger_rows(&app, &d.dossier).await,
-        [("DC1".to_owned(), true), ("DC2".to_owned(), false), ("DC3".to_owned(), true)]
+        [
+            ("DC1".to_owned(), true),
+            ("DC2".to_owned(), false),
+            ("DC3".to_owned(), true)
+        ]
     );
     let actions = actions_of(&app, &d.admin, &d.dossier).await;
-    let created = actions.iter().find(|(a, _)| a == "dossier.created").expect("history kept");
-    assert!(created.1.is_string() && created.1 != json!(person), "actor replaced: {created:?}");
+    let created = actions
+        .iter()
+        .find(|(a, _)| a == "dossier.created")
+        .expect("history kept");
+    assert!(
+        created.1.is_string() && created.1 != json!(person),
+        "actor replaced: {created:?}"
+    );
 
     // The same token later opens a new, empty account.
-    let again = app.data(&d.candidate, "{ me { id } dossiers { totalCount } }", json!({})).await;
+    let again = app
+        .data(
+            &d.candidate,
+            "{ me { id } dossiers { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_ne!(again["me"]["id"], json!(person));
     assert_eq!(again["dossiers"]["totalCount"], 0);
 }
@@ -391,31 +660,101 @@ async fn an_erased_candidate_leaves_no_object_row_or_search_hit_only_the_pseudon
 async fn a_legal_hold_refuses_every_erasure_and_changes_nothing_until_it_is_lifted() {
     let app = spawn_app().await;
     let d = decided_dossier(&app, "claire").await;
-    let held = ok(&app, &d.admin, "placeLegalHold", "PlaceLegalHoldInput", json!({ "dossierId": d.dossier, "reason": "Recours contentieux n° 2026-118" }), "dossier { legalHold legalHoldReason }").await;
-    assert_eq!(held["dossier"], json!({ "legalHold": true, "legalHoldReason": "Recours contentieux n° 2026-118" }));
-    let seen_by_candidate = app.data(&d.candidate, "query($id: ID!) { dossier(id: $id) { legalHold legalHoldReason } }", json!({ "id": d.dossier })).await;
-    assert_eq!(seen_by_candidate["dossier"], json!({ "legalHold": true, "legalHoldReason": null }));
+    let held = ok(
+        &app,
+        &d.admin,
+        "placeLegalHold",
+        "PlaceLegalHoldInput",
+        json!({ "dossierId": d.dossier, "reason": "Recours contentieux n° 2026-118" }),
+        "dossier { legalHold legalHoldReason }",
+    )
+    .await;
+    assert_eq!(
+        held["dossier"],
+        json!({ "legalHold": true, "legalHoldReason": "Recours contentieux n° 2026-118" })
+    );
+    let seen_by_candidate = app
+        .data(
+            &d.candidate,
+            "query($id: ID!) { dossier(id: $id) { legalHold legalHoldReason } }",
+            json!({ "id": d.dossier }),
+        )
+        .await;
+    assert_eq!(
+        seen_by_candidate["dossier"],
+        json!({ "legalHold": true, "legalHoldReason": null })
+    );
 
-    for (token, input) in [(&d.candidate, json!({})), (&d.admin, json!({ "subject": "claire" }))] {
-        let refused = app.mutate(token, "erasePersonalData", "PersonInput", input, "erasedDossierIds").await;
-        assert_eq!(refused["userErrors"][0]["code"], "LEGAL_HOLD", "{refused:#}");
+    for (token, input) in [
+        (&d.candidate, json!({})),
+        (&d.admin, json!({ "subject": "claire" })),
+    ] {
+        let refused = app
+            .mutate(
+                token,
+                "erasePersonalData",
+                "PersonInput",
+                input,
+                "erasedDossierIds",
+            )
+            .await;
+        assert_eq!(
+            refused["userErrors"][0]["code"], "LEGAL_HOLD",
+            "{refused:#}"
+        );
         assert_eq!(refused["erasedDossierIds"], json!([]));
     }
-    let deleted = app.mutate(&d.admin, "deleteDossier", "DeleteInput", json!({ "id": d.dossier }), "deletedId").await;
+    let deleted = app
+        .mutate(
+            &d.admin,
+            "deleteDossier",
+            "DeleteInput",
+            json!({ "id": d.dossier }),
+            "deletedId",
+        )
+        .await;
     assert_eq!(deleted["userErrors"][0]["code"], "LEGAL_HOLD");
     let advisor = app.token("advisor-1", &[Role::Advisor]);
     let wrong_role = app.gql(Some(&advisor), "mutation { erasePersonalData(input: { subject: \"claire\" }) { userErrors { code } } }", json!({})).await;
     assert_eq!(wrong_role["errors"][0]["extensions"]["code"], "FORBIDDEN");
     let candidate_lifts = app.gql(Some(&d.candidate), "mutation($id: ID!) { liftLegalHold(input: { dossierId: $id }) { userErrors { code } } }", json!({ "id": d.dossier })).await;
-    assert_eq!(candidate_lifts["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(
+        candidate_lifts["errors"][0]["extensions"]["code"],
+        "FORBIDDEN"
+    );
 
     // Nothing changed.
     assert_eq!(app.objects_of(&d.dossier).await.len(), 2);
-    let still = app.data(&d.candidate, "query($id: ID!) { dossier(id: $id) { status experiences { totalCount } } }", json!({ "id": d.dossier })).await;
-    assert_eq!(still["dossier"], json!({ "status": "DECIDED", "experiences": { "totalCount": 1 } }));
+    let still = app
+        .data(
+            &d.candidate,
+            "query($id: ID!) { dossier(id: $id) { status experiences { totalCount } } }",
+            json!({ "id": d.dossier }),
+        )
+        .await;
+    assert_eq!(
+        still["dossier"],
+        json!({ "status": "DECIDED", "experiences": { "totalCount": 1 } })
+    );
 
-    ok(&app, &d.admin, "liftLegalHold", "DossierTransitionInput", json!({ "dossierId": d.dossier }), "dossier { legalHold }").await;
-    let erased = ok(&app, &d.admin, "erasePersonalData", "PersonInput", json!({ "subject": "claire" }), "erasedDossierIds").await;
+    ok(
+        &app,
+        &d.admin,
+        "liftLegalHold",
+        "DossierTransitionInput",
+        json!({ "dossierId": d.dossier }),
+        "dossier { legalHold }",
+    )
+    .await;
+    let erased = ok(
+        &app,
+        &d.admin,
+        "erasePersonalData",
+        "PersonInput",
+        json!({ "subject": "claire" }),
+        "erasedDossierIds",
+    )
+    .await;
     assert_eq!(erased["erasedDossierIds"], json!([d.dossier]));
     assert!(app.objects_of(&d.dossier).await.is_empty());
 }
@@ -426,21 +765,63 @@ async fn a_restricted_dossier_is_read_but_frozen_until_an_admin_lifts_the_restri
     let alice = app.candidate("alice");
     let admin = app.token("admin-1", &[Role::Admin]);
     let dossier = app.create_dossier(&alice, None).await;
-    let restricted = ok(&app, &alice, "restrictProcessing", "DossierTransitionInput", json!({ "dossierId": dossier }), "dossier { restrictedOn version }").await;
-    assert_eq!(restricted["dossier"]["restrictedOn"], chrono::Utc::now().date_naive().to_string());
+    let restricted = ok(
+        &app,
+        &alice,
+        "restrictProcessing",
+        "DossierTransitionInput",
+        json!({ "dossierId": dossier }),
+        "dossier { restrictedOn version }",
+    )
+    .await;
+    assert_eq!(
+        restricted["dossier"]["restrictedOn"],
+        chrono::Utc::now().date_naive().to_string()
+    );
     let add = || {
         app.mutate(&alice, "addExperience", "AddExperienceInput", json!({ "dossierId": dossier, "title": "Directrice", "organisation": "Association", "kind": "SALARIED", "startDate": "2015-01-01", "workingTimePercent": 100 }), "experience { id }")
     };
     let refused = add().await;
-    assert_eq!(refused["userErrors"][0]["code"], "DOSSIER_RESTRICTED", "{refused:#}");
-    let submit = app.mutate(&alice, "submitDossier", "DossierTransitionInput", json!({ "dossierId": dossier }), "dossier { id }").await;
+    assert_eq!(
+        refused["userErrors"][0]["code"], "DOSSIER_RESTRICTED",
+        "{refused:#}"
+    );
+    let submit = app
+        .mutate(
+            &alice,
+            "submitDossier",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossier }),
+            "dossier { id }",
+        )
+        .await;
     assert_eq!(submit["userErrors"][0]["code"], "DOSSIER_RESTRICTED");
-    let read = app.data(&alice, "query($id: ID!) { dossier(id: $id) { experiences { totalCount } } }", json!({ "id": dossier })).await;
-    assert_eq!(read["dossier"]["experiences"]["totalCount"], 0, "nothing was added");
+    let read = app
+        .data(
+            &alice,
+            "query($id: ID!) { dossier(id: $id) { experiences { totalCount } } }",
+            json!({ "id": dossier }),
+        )
+        .await;
+    assert_eq!(
+        read["dossier"]["experiences"]["totalCount"], 0,
+        "nothing was added"
+    );
 
     let lifted_by_candidate = app.gql(Some(&alice), "mutation($id: ID!) { liftRestriction(input: { dossierId: $id }) { userErrors { code } } }", json!({ "id": dossier })).await;
-    assert_eq!(lifted_by_candidate["errors"][0]["extensions"]["code"], "FORBIDDEN");
-    ok(&app, &admin, "liftRestriction", "DossierTransitionInput", json!({ "dossierId": dossier }), "dossier { restrictedOn }").await;
+    assert_eq!(
+        lifted_by_candidate["errors"][0]["extensions"]["code"],
+        "FORBIDDEN"
+    );
+    ok(
+        &app,
+        &admin,
+        "liftRestriction",
+        "DossierTransitionInput",
+        json!({ "dossierId": dossier }),
+        "dossier { restrictedOn }",
+    )
+    .await;
     let added = add().await;
     assert_eq!(added["userErrors"], json!([]));
 }
@@ -465,12 +846,22 @@ async fn acquis_cli_on(
         .env("ACQUIS_LOAD_FIXTURES", "false")
         .env("RUST_LOG", "off");
     match &config.storage {
-        StorageConfig::Local(root) => command.env("ACQUIS_STORAGE_URL", format!("file://{}", root.display())),
-        StorageConfig::S3 { bucket, .. } => command.env("ACQUIS_STORAGE_URL", format!("s3://{bucket}")),
+        StorageConfig::Local(root) => {
+            command.env("ACQUIS_STORAGE_URL", format!("file://{}", root.display()))
+        }
+        StorageConfig::S3 { bucket, .. } => {
+            command.env("ACQUIS_STORAGE_URL", format!("s3://{bucket}"))
+        }
         StorageConfig::Memory => unreachable!("tests use a real store"),
     };
-    let output = tokio::task::spawn_blocking(move || command.output().expect("acquis runs")).await.unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = tokio::task::spawn_blocking(move || command.output().expect("acquis runs"))
+        .await
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.success(), text)
 }
 
@@ -482,15 +873,39 @@ async fn acquis_sweep_erases_dossiers_past_their_time_and_its_dry_run_only_lists
     for who in ["old", "held", "current"] {
         let token = app.candidate(who);
         let dossier = app.create_dossier(&token, None).await;
-        app.upload(&token, json!({ "dossierId": dossier, "kind": "OTHER", "title": "Attestation" }), "attestation.pdf", pdf(who)).await;
+        app.upload(
+            &token,
+            json!({ "dossierId": dossier, "kind": "OTHER", "title": "Attestation" }),
+            "attestation.pdf",
+            pdf(who),
+        )
+        .await;
         if who != "current" {
-            ok(&app, &token, "withdrawDossier", "DossierTransitionInput", json!({ "dossierId": dossier }), "dossier { status endedOn }").await;
+            ok(
+                &app,
+                &token,
+                "withdrawDossier",
+                "DossierTransitionInput",
+                json!({ "dossierId": dossier }),
+                "dossier { status endedOn }",
+            )
+            .await;
         }
         dossiers.push((token, dossier));
     }
-    ok(&app, &admin, "placeLegalHold", "PlaceLegalHoldInput", json!({ "dossierId": dossiers[1].1, "reason": "Recours" }), "dossier { id }").await;
+    ok(
+        &app,
+        &admin,
+        "placeLegalHold",
+        "PlaceLegalHoldInput",
+        json!({ "dossierId": dossiers[1].1, "reason": "Recours" }),
+        "dossier { id }",
+    )
+    .await;
     // Both withdrawn dossiers ended two years ago.
-    let db = sea_orm::Database::connect(&app.config.database_url).await.unwrap();
+    let db = sea_orm::Database::connect(&app.config.database_url)
+        .await
+        .unwrap();
     for (_, id) in &dossiers[..2] {
         let day = chrono::NaiveDate::from_ymd_opt(2024, 11, 15).unwrap();
         let statement = Statement::from_sql_and_values(
@@ -500,41 +915,82 @@ async fn acquis_sweep_erases_dossiers_past_their_time_and_its_dry_run_only_lists
         );
         assert_eq!(db.execute_raw(statement).await.unwrap().rows_affected(), 1);
     }
-    let retained = app.data(&dossiers[0].0, "query($id: ID!) { dossier(id: $id) { retainedUntil } }", json!({ "id": dossiers[0].1 })).await;
+    let retained = app
+        .data(
+            &dossiers[0].0,
+            "query($id: ID!) { dossier(id: $id) { retainedUntil } }",
+            json!({ "id": dossiers[0].1 }),
+        )
+        .await;
     assert_eq!(retained["dossier"]["retainedUntil"], "2025-11-15");
 
     let (success, listed) = acquis_cli(&app, &["sweep", "--dry-run"]).await;
     assert!(success, "{listed}");
     assert!(listed.contains("would erase 1 dossiers"), "{listed}");
-    assert!(listed.contains(&format!("dossier {} WITHDRAWN PATH_ENDED since 2024-11-15, kept until 2025-11-15", dossiers[0].1)), "{listed}");
-    assert!(!listed.contains(&dossiers[1].1) && !listed.contains(&dossiers[2].1), "{listed}");
-    assert_eq!(app.objects_of(&dossiers[0].1).await.len(), 1, "a dry run erases nothing");
+    assert!(
+        listed.contains(&format!(
+            "dossier {} WITHDRAWN PATH_ENDED since 2024-11-15, kept until 2025-11-15",
+            dossiers[0].1
+        )),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(&dossiers[1].1) && !listed.contains(&dossiers[2].1),
+        "{listed}"
+    );
+    assert_eq!(
+        app.objects_of(&dossiers[0].1).await.len(),
+        1,
+        "a dry run erases nothing"
+    );
 
     // A backup of the database taken before the erasure (SQLite copies itself consistently).
     let backup = app.data_dir.join("backup.db");
     let sqlite = db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite;
     if sqlite {
-        db.execute_unprepared(&format!("VACUUM INTO '{}'", backup.display())).await.unwrap();
+        db.execute_unprepared(&format!("VACUUM INTO '{}'", backup.display()))
+            .await
+            .unwrap();
     }
     let (success, applied) = acquis_cli(&app, &["sweep"]).await;
     assert!(success, "{applied}");
     assert!(applied.contains("erased 1 dossiers"), "{applied}");
     assert!(app.objects_of(&dossiers[0].1).await.is_empty());
-    let gone = app.gql(Some(&dossiers[0].0), "query($id: ID!) { dossier(id: $id) { id } }", json!({ "id": dossiers[0].1 })).await;
+    let gone = app
+        .gql(
+            Some(&dossiers[0].0),
+            "query($id: ID!) { dossier(id: $id) { id } }",
+            json!({ "id": dossiers[0].1 }),
+        )
+        .await;
     assert_eq!(gone["data"]["dossier"], json!(null), "{gone:#}");
     for (token, id) in &dossiers[1..] {
-        let kept = app.data(token, "query($id: ID!) { dossier(id: $id) { id } }", json!({ "id": id })).await;
+        let kept = app
+            .data(
+                token,
+                "query($id: ID!) { dossier(id: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
         assert_eq!(kept["dossier"]["id"], json!(id));
         assert_eq!(app.objects_of(id).await.len(), 1);
     }
     let actions = actions_of(&app, &admin, &dossiers[0].1).await;
-    assert!(actions.iter().any(|(a, actor)| a == "dossier.erased_by_retention" && actor.is_null()), "{actions:?}");
+    assert!(
+        actions
+            .iter()
+            .any(|(a, actor)| a == "dossier.erased_by_retention" && actor.is_null()),
+        "{actions:?}"
+    );
 
     // Nothing erased is left to erase again here; a restored backup learns the erasure from the
     // tombstone kept in the object store and loses the dossier again.
     let (success, again) = acquis_cli(&app, &["sweep", "--after-restore", "--dry-run"]).await;
     assert!(success, "{again}");
-    assert!(again.contains("applied again: 0 dossiers, 0 accounts, 0 objects"), "{again}");
+    assert!(
+        again.contains("applied again: 0 dossiers, 0 accounts, 0 objects"),
+        "{again}"
+    );
     if !sqlite {
         eprintln!("the restore half of this test copies an SQLite file; skipped on PostgreSQL");
         return;
@@ -543,10 +999,16 @@ async fn acquis_sweep_erases_dossiers_past_their_time_and_its_dry_run_only_lists
         database_url: format!("sqlite://{}?mode=rw", backup.display()),
         ..app.config.clone()
     };
-    let (success, again) = acquis_cli_on(&restored, &app.data_dir, &["sweep", "--after-restore"]).await;
+    let (success, again) =
+        acquis_cli_on(&restored, &app.data_dir, &["sweep", "--after-restore"]).await;
     assert!(success, "{again}");
-    assert!(again.contains("applied again: 1 dossiers, 0 accounts"), "{again}");
-    let db = sea_orm::Database::connect(&restored.database_url).await.unwrap();
+    assert!(
+        again.contains("applied again: 1 dossiers, 0 accounts"),
+        "{again}"
+    );
+    let db = sea_orm::Database::connect(&restored.database_url)
+        .await
+        .unwrap();
     let left = db
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
@@ -558,5 +1020,8 @@ async fn acquis_sweep_erases_dossiers_past_their_time_and_its_dry_run_only_lists
         .unwrap()
         .try_get_by_index::<i64>(0)
         .unwrap();
-    assert_eq!(left, 0, "the restored database lost the erased dossier again");
+    assert_eq!(
+        left, 0,
+        "the restored database lost the erased dossier again"
+    );
 }
