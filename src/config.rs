@@ -70,6 +70,21 @@ pub struct Config {
     pub retention: crate::domain::retention::RetentionPolicy,
     /// Key of the pseudonyms; `None` derives one from the service secret.
     pub pseudonym_secret: Option<String>,
+    /// Serve the web application at `/app/`.
+    pub web_app: bool,
+    /// The OpenID provider the web application signs in with.
+    pub oidc: Option<OidcClient>,
+    /// Whether `/app/` offers the development sign-in (a token for any subject and role).
+    pub dev_sign_in: bool,
+}
+
+/// What the web application needs to run the authorization code flow with PKCE: it is a
+/// public client, so there is no secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcClient {
+    pub issuer: Url,
+    pub client_id: String,
+    pub scopes: String,
 }
 
 /// The object store behind evidence files.
@@ -179,6 +194,43 @@ impl Config {
             Some(raw) => parse_or("ACQUIS_SWEEP_GRACE_SECS", Some(raw))?,
             None => request_timeout_secs.saturating_mul(2).max(600),
         };
+        let oidc = match get("ACQUIS_OIDC_ISSUER") {
+            None => None,
+            Some(raw) => {
+                let issuer = Url::parse(&raw)
+                    .map_err(|e| invalid("ACQUIS_OIDC_ISSUER", &raw, &e.to_string()))?;
+                let Some(client_id) = get("ACQUIS_OIDC_CLIENT_ID") else {
+                    return Err(invalid(
+                        "ACQUIS_OIDC_CLIENT_ID",
+                        "",
+                        "required when ACQUIS_OIDC_ISSUER is set",
+                    ));
+                };
+                if jwks_url.is_none() {
+                    return Err(invalid(
+                        "ACQUIS_JWKS_URL",
+                        "",
+                        "required when ACQUIS_OIDC_ISSUER is set: the provider's tokens are checked against it",
+                    ));
+                }
+                Some(OidcClient {
+                    issuer,
+                    client_id,
+                    scopes: parse_or("ACQUIS_OIDC_SCOPES", get("ACQUIS_OIDC_SCOPES"))?,
+                })
+            }
+        };
+        // Anyone may become an admin through the development sign-in, so it is only on by
+        // itself where nobody else can reach it and no real identity exists.
+        let dev_sign_in = match get("ACQUIS_DEV_SIGN_IN") {
+            Some(raw) => parse_bool("ACQUIS_DEV_SIGN_IN", Some(raw))?,
+            None => {
+                get("DATABASE_URL").is_none()
+                    && jwks_url.is_none()
+                    && oidc.is_none()
+                    && listen.ip().is_loopback()
+            }
+        };
         Ok(Config {
             listen,
             database_url,
@@ -225,6 +277,9 @@ impl Config {
                 )?,
             },
             pseudonym_secret: get("ACQUIS_PSEUDONYM_SECRET"),
+            web_app: parse_bool("ACQUIS_WEB_APP", get("ACQUIS_WEB_APP"))?,
+            oidc,
+            dev_sign_in,
             data_dir,
         })
     }

@@ -43,7 +43,12 @@ impl Application {
             ..state
         };
         let schema = graphql::build_schema(state.clone());
-        let router = http::router(state.clone(), schema);
+        let router = http::router(state.clone(), schema, &secret);
+        if state.config.web_app && state.config.dev_sign_in {
+            tracing::warn!(
+                "development sign-in is on (ACQUIS_DEV_SIGN_IN): whoever reaches this port may act as anyone"
+            );
+        }
         // Leftovers of interrupted uploads are removed once they are older than any request can last.
         let grace = Duration::from_secs(state.config.sweep_grace_secs);
         sweep::spawn_periodic(state.clone(), grace, Duration::from_secs(600));
@@ -138,24 +143,34 @@ pub async fn build_state(
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the handlers at once, not when the future is first polled: axum polls it from a
+/// task of its own, which may start after the first request is answered, and a SIGTERM in that
+/// gap would kill the process without a graceful end.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    #[cfg(unix)]
+    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |installed: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match installed {
+                    Ok(mut signal) => {
+                        signal.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(terminate) => {},
+                () = wait(interrupt) => {},
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutdown requested; finishing requests in flight");
     }
-    tracing::info!("shutdown requested; finishing requests in flight");
 }

@@ -172,6 +172,33 @@ pub const VARIABLES: &[Variable] = &[
         Described("derived from the JWT secret"),
     ),
     var(
+        &["ACQUIS_WEB_APP"],
+        "serve the web application at `/app/`",
+        Value("true"),
+    ),
+    var(
+        &["ACQUIS_OIDC_ISSUER"],
+        "OpenID provider the web application signs in with (authorization code + PKCE; discovery at `<issuer>/.well-known/openid-configuration`); needs `ACQUIS_JWKS_URL`",
+        Described("unset"),
+    ),
+    var(
+        &["ACQUIS_OIDC_CLIENT_ID"],
+        "the web application's public client id at that provider",
+        Described("unset (required with `ACQUIS_OIDC_ISSUER`)"),
+    ),
+    var(
+        &["ACQUIS_OIDC_SCOPES"],
+        "scopes the web application asks for",
+        Value("openid profile email"),
+    ),
+    var(
+        &["ACQUIS_DEV_SIGN_IN"],
+        "development sign-in of the web application: anyone picks a subject and a role (never in production)",
+        Described(
+            "`true` on the embedded defaults (no `DATABASE_URL`, `ACQUIS_JWKS_URL` or `ACQUIS_OIDC_ISSUER`, a loopback `ACQUIS_LISTEN`), else `false`",
+        ),
+    ),
+    var(
         &["ACQUIS_METRICS_TOKEN"],
         "bearer token `/metrics` requires",
         Described("unset: anyone reaching the port"),

@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql;
 mod health;
 mod multipart;
+mod web_app;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,15 +32,21 @@ pub struct HttpState {
     pub app: AppState,
     pub schema: AcquisSchema,
     pub documents: Arc<DocumentCache>,
+    /// Set when the development sign-in is on: the HS256 secret its tokens are signed with.
+    pub dev_secret: Option<Arc<Vec<u8>>>,
 }
 
-pub fn router(app: AppState, schema: AcquisSchema) -> Router {
+/// `secret` signs the development sign-in's tokens, when the configuration turns it on.
+pub fn router(app: AppState, schema: AcquisSchema, secret: &[u8]) -> Router {
     let graphiql = app.config.graphiql;
+    let web = app.config.web_app;
+    let dev_secret = web_app::dev_secret(&app.config, secret);
     let timeout = Duration::from_secs(app.config.request_timeout_secs);
     let state = HttpState {
         app,
         schema,
         documents: Arc::new(DocumentCache::default()),
+        dev_secret,
     };
     let mut router = Router::new()
         .route("/graphql", post(graphql::post).get(graphql::get))
@@ -55,6 +62,15 @@ pub fn router(app: AppState, schema: AcquisSchema) -> Router {
         router = router
             .route("/", get(graphiql::page))
             .route("/graphiql/{name}", get(graphiql::asset));
+    }
+    if web {
+        router = router
+            .route("/app", get(web_app::to_page))
+            .route("/app/", get(web_app::page))
+            .route("/app/config.json", get(web_app::settings))
+            .route("/app/dev-sign-in", post(web_app::dev_sign_in))
+            .route("/app/assets/{*name}", get(web_app::asset))
+            .route("/app/{*path}", get(web_app::route));
     }
     router
         .with_state(state)

@@ -29,3 +29,4 @@ mod statements;
 mod support;
 mod tooling;
 mod versions;
+mod web_app;

@@ -36,6 +36,8 @@ impl Browser {
     /// A new browser with an empty profile, or `None` (with the reason printed) when this
     /// machine has no Chromium.
     pub async fn start(test: &str) -> Option<Browser> {
+        // The WebDriver client is a reqwest client too: it needs the TLS provider installed.
+        super::init_process();
         let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
         let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
         let (Some(chromium), Some(driver)) = (chromium, driver) else {
@@ -146,6 +148,98 @@ impl Browser {
             json!({ "script": script, "args": args }),
         )
         .await
+    }
+
+    /// Runs `script` as an asynchronous function body: it calls `arguments[arguments.length - 1]`
+    /// with its result.
+    pub async fn eval_async(&self, script: &str, args: Value) -> Value {
+        self.command(
+            reqwest::Method::POST,
+            "/execute/async",
+            json!({ "script": script, "args": args }),
+        )
+        .await
+    }
+
+    /// Sets the window's size, as a phone or a desktop would have it.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.command(
+            reqwest::Method::POST,
+            "/window/rect",
+            json!({ "width": width, "height": height }),
+        )
+        .await;
+    }
+
+    /// Clears the first element matching `css` and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self.element(css).await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{element}/clear"),
+            json!({}),
+        )
+        .await;
+        if !text.is_empty() {
+            self.type_text(&element, text).await;
+        }
+    }
+
+    /// Sets a control's value the way a picker would (dates, selects), with the events a
+    /// person's change fires.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        let done = self
+            .eval(
+                "const e = document.querySelector(arguments[0]); if (!e) return false; \
+                 e.value = arguments[1]; e.dispatchEvent(new Event('input', { bubbles: true })); \
+                 e.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+                json!([css, value]),
+            )
+            .await;
+        assert_eq!(done, json!(true), "no element {css}");
+    }
+
+    /// Presses and releases `key` (a WebDriver key code such as `\u{E004}` for Tab) wherever
+    /// the focus is, as a keyboard would.
+    pub async fn press(&self, key: &str) {
+        self.command(
+            reqwest::Method::POST,
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+                { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key } ] }] }),
+        )
+        .await;
+    }
+
+    /// Clicks the first element matching `css`.
+    pub async fn click_on(&self, css: &str) {
+        let element = self.element(css).await;
+        self.click(&element).await;
+    }
+
+    /// Waits until the page's text contains `text`; on time-out the failure shows the page.
+    pub async fn wait_text(&self, text: &str) {
+        let script = format!(
+            "return Boolean(document.body && document.body.innerText.includes({}));",
+            serde_json::to_string(text).unwrap()
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.eval(&script, json!([])).await != json!(true) {
+            if Instant::now() > deadline {
+                let page = self
+                    .eval(
+                        "return location.href + '\\n' + document.body.innerText;",
+                        json!([]),
+                    )
+                    .await;
+                panic!(
+                    "timed out waiting for {text:?}; the page:\n{}\nconsole: {:#?}",
+                    page.as_str().unwrap_or_default(),
+                    self.console().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits until `script` returns something truthy, and returns it.

@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod files;
+pub mod oidc;
 
 use std::path::PathBuf;
 use std::sync::Once;
@@ -32,7 +33,7 @@ pub struct TestApp {
 
 static INIT: Once = Once::new();
 
-fn init_process() {
+pub fn init_process() {
     INIT.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
         if std::env::var("TEST_LOG").is_ok() {
