@@ -43,7 +43,8 @@ impl Application {
             ..state
         };
         let schema = graphql::build_schema(state.clone());
-        let router = http::router(state.clone(), schema, &secret);
+        let upload_origin = state.storage.direct_upload_origin().await;
+        let router = http::router(state.clone(), schema, &secret, upload_origin);
         if state.config.web_app && state.config.dev_sign_in {
             tracing::warn!(
                 "development sign-in is on (ACQUIS_DEV_SIGN_IN): whoever reaches this port may act as anyone"
@@ -79,6 +80,9 @@ impl Application {
         signal: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(address = %self.local_addr(), "serving Acquis");
+        if self.state.config.web_app {
+            tracing::info!(url = %format!("http://{}/app/", self.local_addr()), "web application");
+        }
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
             .await;

@@ -547,6 +547,23 @@ impl Storage {
             s3.signed_url_opts(method, &key.0, ttl, &options).await?,
         ))
     }
+
+    /// The origin browsers send staged uploads to when the store presigns them (S3): the web
+    /// application's page must be allowed to connect there. Read off a URL signed for a key
+    /// no upload uses, so it is exactly what the store will hand out.
+    pub async fn direct_upload_origin(&self) -> Option<String> {
+        let probe = ObjectKey::staging(Uuid::nil(), Uuid::nil());
+        let url = self
+            .presign(
+                object_store::signer::Method::PUT,
+                &probe,
+                Duration::from_secs(60),
+                Vec::new(),
+            )
+            .await
+            .ok()??;
+        Some(url.origin().ascii_serialization()).filter(|o| o != "null")
+    }
 }
 
 /// Bytes `range` of a local file, read in chunks of [`READ_CHUNK`] bytes.

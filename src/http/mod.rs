@@ -34,10 +34,18 @@ pub struct HttpState {
     pub documents: Arc<DocumentCache>,
     /// Set when the development sign-in is on: the HS256 secret its tokens are signed with.
     pub dev_secret: Option<Arc<Vec<u8>>>,
+    /// Where browsers PUT staged uploads when the store presigns them (S3).
+    pub upload_origin: Option<String>,
 }
 
-/// `secret` signs the development sign-in's tokens, when the configuration turns it on.
-pub fn router(app: AppState, schema: AcquisSchema, secret: &[u8]) -> Router {
+/// `secret` signs the development sign-in's tokens, when the configuration turns it on;
+/// `upload_origin` is where a presigning store receives staged uploads.
+pub fn router(
+    app: AppState,
+    schema: AcquisSchema,
+    secret: &[u8],
+    upload_origin: Option<String>,
+) -> Router {
     let graphiql = app.config.graphiql;
     let web = app.config.web_app;
     let dev_secret = web_app::dev_secret(&app.config, secret);
@@ -47,6 +55,7 @@ pub fn router(app: AppState, schema: AcquisSchema, secret: &[u8]) -> Router {
         schema,
         documents: Arc::new(DocumentCache::default()),
         dev_secret,
+        upload_origin,
     };
     let mut router = Router::new()
         .route("/graphql", post(graphql::post).get(graphql::get))

@@ -81,14 +81,19 @@ fn etag(name: &str, bytes: &[u8]) -> HeaderValue {
 
 /// The page may load only its own files and talk only to this service, its signed file links
 /// and the OpenID provider (discovery and the token endpoint are fetched by the page).
-pub fn content_security_policy(config: &Config) -> String {
+/// `upload_origin` is where staged uploads go when the store presigns them.
+pub fn content_security_policy(config: &Config, upload_origin: Option<&str>) -> String {
     let mut connect = vec!["'self'".to_owned()];
     let origins = [
         config.public_url.as_ref(),
         config.oidc.as_ref().map(|o| &o.issuer),
     ];
-    for url in origins.into_iter().flatten() {
-        let origin = url.origin().ascii_serialization();
+    let origins = origins
+        .into_iter()
+        .flatten()
+        .map(|url| url.origin().ascii_serialization())
+        .chain(upload_origin.map(str::to_owned));
+    for origin in origins {
         if origin != "null" && !connect.contains(&origin) {
             connect.push(origin);
         }
@@ -119,7 +124,7 @@ pub async fn page(State(state): State<HttpState>, headers: HeaderMap) -> Respons
     } else {
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response()
     };
-    let policy = content_security_policy(&state.app.config);
+    let policy = content_security_policy(&state.app.config, state.upload_origin.as_deref());
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -333,14 +338,18 @@ mod tests {
     #[test]
     fn the_policy_lets_the_page_reach_its_provider_and_nothing_else() {
         let mut config = Config::from_lookup(|_| None).unwrap();
-        assert!(content_security_policy(&config).contains("connect-src 'self';"));
+        assert!(content_security_policy(&config, None).contains("connect-src 'self';"));
         config.oidc = Some(crate::config::OidcClient {
             issuer: url::Url::parse("https://id.example.org/realms/vae").unwrap(),
             client_id: "acquis".into(),
             scopes: "openid".into(),
         });
+        let policy = content_security_policy(&config, Some("https://s3.eu-west-3.amazonaws.com"));
         assert!(
-            content_security_policy(&config).contains("connect-src 'self' https://id.example.org;")
+            policy.contains(
+                "connect-src 'self' https://id.example.org https://s3.eu-west-3.amazonaws.com;"
+            ),
+            "{policy}"
         );
     }
 }

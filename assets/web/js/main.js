@@ -114,7 +114,8 @@ export async function render({ focus = false, flash = null } = {}) {
     result = errorScreen(error);
   }
   if (ticket !== rendering || !result) return;
-  main.replaceChildren(...result.nodes);
+  // Screens leave null where a part does not apply; null would print as text.
+  main.replaceChildren(...result.nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
   document.title = `${result.title} — Acquis`;
   if (flash) {
     const box = notice("success", h("p", {}, flash));

@@ -54,6 +54,7 @@ export function frame(viewer, dossier, section, title, ...content) {
         PATH.map((step, index) => h("li", { "aria-current": index === reached ? "step" : null },
           STATUS[step], index < reached ? h("span", { class: "visually-hidden" }, " (fait)") : null)))
       : null,
+    reached >= 0 ? h("p", { class: "path-short meta" }, `Étape ${reached + 1} sur ${PATH.length}`) : null,
     h("nav", { class: "steps", "aria-label": "Écrans du dossier" },
       h("ul", {}, SECTIONS.filter(([, , visible]) => !visible || visible(viewer)).map(([path, label]) =>
         h("li", {}, h("a", { href: path ? `${base}/${path}` : base, "aria-current": path === section ? "page" : null }, label))))),

@@ -20,6 +20,11 @@ async function experiences(id) {
   });
 }
 
+function withChildren(element, ...children) {
+  element.append(...children);
+  return element;
+}
+
 function claimsForm(experience, domains, refresh) {
   const claimed = Object.fromEntries(experience.claims.map((c) => [c.competence.code, c]));
   const form = h("form", { novalidate: true, "aria-label": `Compétences de ${experience.title}` },
@@ -28,11 +33,14 @@ function claimsForm(experience, domains, refresh) {
       d.competences.map((c) => {
         const id = uid("revendique");
         const claim = claimed[c.code];
+        // The details of a claim show once it is claimed, so a long referential stays readable.
+        const details = h("div", { class: "claim-details", id: `${id}-details`, hidden: !claim });
+        const box = h("input", { type: "checkbox", id, name: "claim", value: c.code, checked: Boolean(claim),
+          "aria-controls": `${id}-details`, on: { change: () => { details.hidden = !box.checked; } } });
         return h("div", { class: "claim" },
-          h("div", { class: "choice" },
-            h("input", { type: "checkbox", id, name: "claim", value: c.code, checked: Boolean(claim) }),
+          h("div", { class: "choice" }, box,
             h("label", { for: id }, h("strong", {}, c.code), ` — ${c.title}`)),
-          h("div", { class: "claim-details" },
+          withChildren(details,
             field({ label: `Votre niveau pour ${c.code}`, name: `niveau-${c.code}`, type: "select", value: claim?.selfAssessment || "ACQUIRED",
               options: Object.entries(SELF_ASSESSMENT) }),
             field({ label: `Ce qui le montre (${c.code})`, name: `justification-${c.code}`, value: claim?.justification,
