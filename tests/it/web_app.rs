@@ -770,6 +770,44 @@ async fn on_the_embedded_defaults_the_development_sign_in_opens_the_app_with_the
         json!("H1 Mes dossiers"),
         "focus moves to the new screen's heading"
     );
+    // A domain validated earlier is declared; its dispense waits for the jury's record.
+    browser.click_on("a[href='/app/nouveau']").await;
+    browser.wait_text("Certification visée").await;
+    browser
+        .click_on("input[name=programmeCode][value=DEIS]")
+        .await;
+    submit(&browser, "form:not([role=search])", "Vue d'ensemble").await;
+    open_section(&browser, "/parcours", "Parcours").await;
+    let prior = "form[aria-labelledby=titre-ajout-validation]";
+    browser
+        .set_value(&format!("{prior} [name=domainCode]"), "DC2")
+        .await;
+    browser
+        .set_value(&format!("{prior} [name=validatedOn]"), "2021-11-20")
+        .await;
+    browser
+        .fill(
+            &format!("{prior} [name=source]"),
+            "Jury DEIS, DREETS Bretagne",
+        )
+        .await;
+    submit(&browser, prior, "Validation déclarée").await;
+    browser
+        .wait_text("Déclaré : joignez le relevé de décisions")
+        .await;
+    open_section(&browser, "/dispenses", "Dispenses et allègements").await;
+    let flag = browser
+        .eval(
+            "return [...document.querySelectorAll('article')].map(a => a.innerText).find(t => t.startsWith('Dispense de domaine — DC2'));",
+            json!([]),
+        )
+        .await;
+    assert!(
+        flag.as_str()
+            .is_some_and(|f| f.contains("Preuve manquante")),
+        "{flag}"
+    );
+
     let me = browser
         .eval_async(
             "const done = arguments[arguments.length - 1];

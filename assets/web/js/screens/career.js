@@ -76,7 +76,9 @@ function experienceCard(e, dossier, open, refresh) {
 }
 
 export async function screen({ params, viewer, refresh }) {
-  const dossier = await loadDossier(params[0], "qualifications { id code title level obtainedOn }");
+  const dossier = await loadDossier(params[0], `qualifications { id code title level obtainedOn }
+    priorValidations { id programmeCode domainCode validatedOn source verified }
+    programme { domains { code title } }`);
   const list = await experiences(dossier.id);
   const open = editable(viewer, dossier);
   const content = [];
@@ -129,6 +131,39 @@ export async function screen({ params, viewer, refresh }) {
       return refresh("Diplôme ajouté : déposez-en une copie dans Preuves pour justifier les dispenses.");
     }));
   }
+  content.push(priorValidations(dossier, open, refresh));
   if (!open) content.unshift(notice("", h("p", {}, "Le parcours se modifie tant que le dossier est un brouillon de son candidat ou de sa candidate.")));
   return { title: "Parcours", nodes: frame(viewer, dossier, "parcours", "Parcours", ...content) };
+}
+
+/** Domains validated earlier (a jury's relevé de décisions): they are dispensed here. */
+function priorValidations(dossier, open, refresh) {
+  const list = dossier.priorValidations;
+  const titles = Object.fromEntries(dossier.programme.domains.map((d) => [d.code, d.title]));
+  const section = h("section", { "aria-labelledby": "titre-validations" },
+    h("h2", { id: "titre-validations" }, "Domaines déjà validés"),
+    list.length ? h("ul", { class: "plain" }, list.map((v) => h("li", { class: "card" },
+      h("h3", {}, `${v.programmeCode} ${v.domainCode}${titles[v.domainCode] ? ` — ${titles[v.domainCode]}` : ""}`),
+      h("p", { class: "meta" }, `Validé le ${formatDate(v.validatedOn)} · ${v.source} · `,
+        v.verified ? h("span", { class: "badge ok" }, "Enregistré par un jury d'Acquis") : h("span", { class: "badge warn" }, "Déclaré : joignez le relevé de décisions")))))
+      : h("p", {}, "Aucun domaine validé auparavant."));
+  if (!open) return section;
+  const form = h("form", { novalidate: true, "aria-labelledby": "titre-ajout-validation" },
+    h("h3", { id: "titre-ajout-validation" }, "Déclarer un domaine validé lors d'une précédente VAE ou formation"),
+    field({ label: "Domaine", name: "domainCode", type: "select", required: true,
+      options: dossier.programme.domains.map((d) => [d.code, `${d.code} — ${d.title}`]) }),
+    field({ label: "Date de validation", name: "validatedOn", type: "date", required: true }),
+    field({ label: "Par qui", name: "source", required: true, hint: "Par exemple « Jury DEIS, DREETS Île-de-France »." }),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, "Déclarer la validation")));
+  section.append(onSubmit(form, async (v) => {
+    const blanks = missing(v, ["validatedOn", "source"]);
+    if (blanks.length) return showErrors(form, blanks);
+    const payload = await mutate("addPriorValidation", "AddPriorValidationInput", {
+      dossierId: dossier.id, programmeCode: dossier.programme.code, domainCode: v.domainCode,
+      validatedOn: v.validatedOn, source: v.source.trim(),
+    }, "dossier { id }");
+    if (payload.userErrors.length) return showErrors(form, payload.userErrors);
+    return refresh("Validation déclarée : déposez le relevé de décisions dans Preuves pour la justifier.");
+  }));
+  return section;
 }

@@ -35,6 +35,7 @@ export function openLink(file, loadedAt, reload) {
 
 export async function screen({ params, viewer, refresh }) {
   const dossier = await loadDossier(params[0], `qualifications { id code title }
+    priorValidations { id programmeCode domainCode validatedOn }
     experiences(first: 100) { edges { node { id title organisation } } }`);
   const list = await files(dossier.id);
   const loadedAt = Date.now();
@@ -93,6 +94,11 @@ async function uploadForm(dossier, experiences, refresh) {
     field({ label: "Preuve du diplôme", name: "qualificationId", type: "select",
       options: [["", "Aucun"], ...dossier.qualifications.map((q) => [q.id, `${q.code} — ${q.title}`])],
       hint: "Une copie du diplôme justifie les dispenses qu'il ouvre." }),
+    dossier.priorValidations.length
+      ? field({ label: "Preuve d'un domaine déjà validé", name: "priorValidationId", type: "select",
+        options: [["", "Aucun"], ...dossier.priorValidations.map((p) => [p.id, `${p.programmeCode} ${p.domainCode}, validé le ${formatDate(p.validatedOn)}`])],
+        hint: "Le relevé de décisions du jury justifie la dispense du domaine." })
+      : null,
     holder,
     h("div", { class: "actions" }, h("button", { type: "submit" }, "Déposer le fichier")));
   const say = (text) => { status.textContent = text; };
@@ -108,6 +114,7 @@ async function uploadForm(dossier, experiences, refresh) {
     const payload = await uploadEvidence({
       dossierId: dossier.id, kind: v.kind, title: v.title.trim(),
       experienceId: optional(v.experienceId), qualificationId: optional(v.qualificationId),
+      priorValidationId: optional(v.priorValidationId),
     }, file, {
       maxBytes: maxUploadBytes,
       onPhase: (phase) => say({ hash: "Préparation du fichier…", send: "Envoi : 0 %", check: "Vérification du fichier reçu…" }[phase]),
