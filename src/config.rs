@@ -70,6 +70,8 @@ pub struct Config {
     pub retention: crate::domain::retention::RetentionPolicy,
     /// Key of the pseudonyms; `None` derives one from the service secret.
     pub pseudonym_secret: Option<String>,
+    /// Time between two turns of the periodic sweep (`ACQUIS_SWEEP_INTERVAL_SECS`).
+    pub sweep_interval_secs: u64,
     /// Serve the web application at `/app/`.
     pub web_app: bool,
     /// The OpenID provider the web application signs in with.
@@ -257,6 +259,10 @@ impl Config {
             query_timeout_secs,
             load_fixtures: parse_bool("ACQUIS_LOAD_FIXTURES", get("ACQUIS_LOAD_FIXTURES"))?,
             sweep_grace_secs,
+            sweep_interval_secs: parse_or(
+                "ACQUIS_SWEEP_INTERVAL_SECS",
+                get("ACQUIS_SWEEP_INTERVAL_SECS"),
+            )?,
             max_response_bytes: parse_or(
                 "ACQUIS_MAX_RESPONSE_BYTES",
                 get("ACQUIS_MAX_RESPONSE_BYTES"),

@@ -20,6 +20,12 @@ pub struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    /// `ran`, `skipped` (another instance held the lease) or `failed`.
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OperationLabel {
     pub operation: String,
 }
@@ -36,6 +42,7 @@ pub struct Metrics {
     pub db_statement_errors: Counter,
     pub db_pool_size: Gauge,
     pub db_pool_idle: Gauge,
+    pub sweeps: Family<OutcomeLabel, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -72,6 +79,12 @@ impl Default for Metrics {
             "SQL statements executed",
             db_statements.clone(),
         );
+        let sweeps = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "sweeps",
+            "Turns of the periodic sweep, by outcome",
+            sweeps.clone(),
+        );
         let db_statement_errors = Counter::default();
         registry.register(
             "db_statement_errors",
@@ -100,6 +113,7 @@ impl Default for Metrics {
             db_statement_errors,
             db_pool_size,
             db_pool_idle,
+            sweeps,
         }
     }
 }

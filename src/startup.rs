@@ -52,7 +52,11 @@ impl Application {
         }
         // Leftovers of interrupted uploads are removed once they are older than any request can last.
         let grace = Duration::from_secs(state.config.sweep_grace_secs);
-        sweep::spawn_periodic(state.clone(), grace, Duration::from_secs(600));
+        sweep::spawn_periodic(
+            state.clone(),
+            grace,
+            Duration::from_secs(state.config.sweep_interval_secs.max(1)),
+        );
         Ok(Application {
             listener,
             router,
@@ -110,13 +114,27 @@ pub async fn build_state(
     let metrics = Arc::new(Metrics::default());
     let mut db = db::connect(&config, purpose).await?;
     db::count_statements(&mut db, metrics.clone());
-    db::migrate_for(&config, &db, purpose).await?;
     let storage = Storage::from_config(&config.storage)
         .map_err(|e| anyhow::anyhow!("object store (ACQUIS_STORAGE_URL): {e}"))?;
     let catalog = Arc::new(programmes::Catalog::default());
-    if config.load_fixtures {
-        programmes::load_fixtures(&db, &catalog).await?;
+    // The lease sits on a connection of its own, so a pool of one connection still serves
+    // the work it guards.
+    let lease_db = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => db::connect(&config, db::Purpose::Maintenance).await?,
+        _ => db.clone(),
+    };
+    let started = db::lease::serialized(&lease_db, db::lease::START_UP, async {
+        db::migrate_for(&config, &db, purpose).await?;
+        if config.load_fixtures {
+            programmes::load_fixtures(&db, &catalog).await?;
+        }
+        Ok(())
+    })
+    .await;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let _ = lease_db.close().await;
     }
+    started?;
     let auth = Arc::new(Authenticator::new(&config, Some(secret.to_vec())));
     let base = config.public_base_url(config.listen);
     let links = Arc::new(LinkSigner::new(

@@ -73,18 +73,40 @@ pub async fn sweep(state: &AppState, grace: Duration) -> anyhow::Result<SweepRep
     Ok(report)
 }
 
-/// Sweeps now and then every `every`, for the life of the process.
+/// Sweeps now and then every `every`, for the life of the process. Instances sharing a
+/// PostgreSQL database take turns: only the one holding the sweep lease works, the others
+/// count a skipped turn.
 pub fn spawn_periodic(state: AppState, grace: Duration, every: Duration) {
     tokio::spawn(async move {
+        let mut first = true;
         loop {
-            if let Err(err) = sweep(&state, grace).await {
-                tracing::warn!(error = %err, "sweep failed; it will run again");
-            }
+            let turn = db::lease::exclusively(&state.db, db::lease::SWEEP, async {
+                sweep(&state, grace).await?;
+                // Not at start-up: a statistics refresh writes, and would race the first requests.
+                if !first && let Err(err) = crate::db::optimize(&state.db).await {
+                    tracing::warn!(error = %err, "refreshing the planner statistics failed");
+                }
+                Ok(())
+            })
+            .await;
+            let outcome = match turn {
+                Ok(Some(())) => "ran",
+                Ok(None) => {
+                    tracing::debug!("sweep skipped: another instance holds the lease");
+                    "skipped"
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "sweep failed; it will run again");
+                    "failed"
+                }
+            };
+            state
+                .metrics
+                .sweeps
+                .get_or_create(&crate::metrics::OutcomeLabel { outcome })
+                .inc();
+            first = false;
             tokio::time::sleep(every).await;
-            // Not at start-up: a statistics refresh writes, and would race the first requests.
-            if let Err(err) = crate::db::optimize(&state.db).await {
-                tracing::warn!(error = %err, "refreshing the planner statistics failed");
-            }
         }
     });
 }

@@ -148,6 +148,11 @@ pub const VARIABLES: &[Variable] = &[
         "age after which leftovers of interrupted uploads are removed",
         Described("twice the request timeout, ≥ 600"),
     ),
+    var(
+        &["ACQUIS_SWEEP_INTERVAL_SECS"],
+        "time between two turns of the periodic sweep; instances on one PostgreSQL take turns (an advisory lock)",
+        Value("600"),
+    ),
     noted(
         &["ACQUIS_RETENTION_MONTHS"],
         "months a dossier's personal data is kept after the end of its path (decision, withdrawal, refusal); then `acquis sweep` erases it, keeping the pseudonymised decision ledger",

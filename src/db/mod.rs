@@ -8,6 +8,7 @@ pub mod entities;
 pub mod evidence;
 pub mod experiences;
 pub mod jury;
+pub mod lease;
 pub mod personal_data;
 pub mod programmes;
 pub mod records;

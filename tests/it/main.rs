@@ -15,6 +15,7 @@ mod fuzz;
 mod graphiql;
 mod hardening;
 mod hostile_documents;
+mod instances;
 mod jury;
 mod jwks;
 mod limits;
