@@ -122,14 +122,15 @@ async fn evidence_of(app: &TestApp, address: &str, token: &str, dossier: &str) -
 }
 
 #[tokio::test]
-async fn a_process_killed_during_twenty_uploads_leaves_only_whole_evidence_and_swept_leftovers() {
+async fn a_process_killed_during_fifty_concurrent_uploads_leaves_only_whole_evidence_and_swept_leftovers()
+ {
     let app = spawn_app().await;
     let token = app.candidate("storm");
     let dossier = app.create_dossier(&token, None).await;
     let mut process = start(&app).await;
-    let files: Vec<Vec<u8>> = (0..20)
+    let files: Vec<Vec<u8>> = (0..50)
         .map(|i| {
-            let mut bytes = pdf_of_size(400_000 + i * 97_000);
+            let mut bytes = pdf_of_size(200_000 + i * 41_000);
             bytes[20] = i as u8;
             bytes
         })
@@ -143,7 +144,7 @@ async fn a_process_killed_during_twenty_uploads_leaves_only_whole_evidence_and_s
             .header("content-type", content_type)
             .body(body);
         async move {
-            tokio::time::sleep(Duration::from_millis(index as u64 * 20)).await;
+            tokio::time::sleep(Duration::from_millis(index as u64 * 12)).await;
             let response = request.send().await.ok()?;
             let body: Value = response.json().await.ok()?;
             let evidence = body["data"]["uploadEvidence"]["evidence"].clone();
@@ -161,8 +162,12 @@ async fn a_process_killed_during_twenty_uploads_leaves_only_whole_evidence_and_s
     process.child.wait().unwrap();
     let committed: Vec<(String, String)> = storm.await.unwrap().into_iter().flatten().collect();
     assert!(
-        committed.len() < 20,
+        committed.len() < 50,
         "the kill came too late to interrupt anything"
+    );
+    eprintln!(
+        "faults: {} of 50 uploads committed before the SIGKILL",
+        committed.len()
     );
 
     // Leftovers are swept (no grace: nothing else writes), then the service starts again.
