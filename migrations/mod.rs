@@ -14,6 +14,7 @@ mod m20261202_000008_sqlite_search_by_dossier;
 mod m20261203_000009_staged_upload_claims;
 mod m20261203_000010_referential_versions;
 mod m20261203_000011_personal_data_lifecycle;
+mod m20261203_000012_dossier_counts;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_staged_upload_claims::Migration),
             Box::new(m20261203_000010_referential_versions::Migration),
             Box::new(m20261203_000011_personal_data_lifecycle::Migration),
+            Box::new(m20261203_000012_dossier_counts::Migration),
         ];
         migrations
             .into_iter()

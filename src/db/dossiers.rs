@@ -115,13 +115,15 @@ pub async fn list(
     if let Some(status) = status {
         filter = filter.add(dossier::Column::Status.eq(status.as_str()));
     }
-    let total = if with_total {
+    let total = if !with_total {
+        0
+    } else if scope.everything {
+        maintained_count(db, status).await?
+    } else {
         dossier::Entity::find()
             .filter(filter.clone())
             .count(db)
             .await?
-    } else {
-        0
     };
     let mut query = dossier::Entity::find().filter(filter);
     if let Some(after) = after {
@@ -133,6 +135,33 @@ pub async fn list(
         .all(db)
         .await?;
     Ok((rows.into_iter().map(record).collect(), total))
+}
+
+/// Every dossier, or those of one status, from the counts the triggers of `dossier_count`
+/// keep: a few rows to add up instead of the whole table to scan.
+async fn maintained_count(
+    db: &impl ConnectionTrait,
+    status: Option<DossierStatus>,
+) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let statement = match status {
+        Some(status) => sea_orm::Statement::from_sql_and_values(
+            backend,
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM dossier_count WHERE status = $1",
+            [status.as_str().into()],
+        ),
+        None => sea_orm::Statement::from_string(
+            backend,
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM dossier_count",
+        ),
+    };
+    let n: i64 = db
+        .query_one_raw(statement)
+        .await?
+        .map(|row| row.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// The dossiers a scope shows, as a filter on `dossier`.

@@ -482,3 +482,124 @@ async fn a_mutation_with_several_invalid_fields_reports_each_of_them() {
         "{started:#}"
     );
 }
+
+/// Every dossier of `status` (or all), by walking the pages: what the total must equal.
+async fn listed(app: &TestApp, admin: &str, status: Option<&str>) -> (u64, u64) {
+    let mut after: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let page = app
+            .data(
+                admin,
+                "query($after: String, $status: DossierStatus) { dossiers(first: 100, after: $after, status: $status) {
+                   totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }",
+                json!({ "after": after, "status": status }),
+            )
+            .await;
+        let connection = &page["dossiers"];
+        let total = connection["totalCount"].as_u64().unwrap();
+        seen += connection["edges"].as_array().unwrap().len() as u64;
+        if connection["pageInfo"]["hasNextPage"] != json!(true) {
+            return (total, seen);
+        }
+        after = connection["pageInfo"]["endCursor"]
+            .as_str()
+            .map(str::to_owned);
+    }
+}
+
+#[tokio::test]
+async fn the_administrations_totals_stay_exact_through_creations_transitions_deletions_and_erasures()
+ {
+    use acquis::domain::policy::Role;
+    let app = spawn_app().await;
+    let admin = app.token("admin-1", &[Role::Admin]);
+    let check = |label: &'static str| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            for status in [
+                None,
+                Some("DRAFT"),
+                Some("SUBMITTED"),
+                Some("ADMISSIBLE"),
+                Some("WITHDRAWN"),
+            ] {
+                let (total, seen) = listed(app, &admin, status).await;
+                assert_eq!(
+                    total, seen,
+                    "{label}: the total of {status:?} is not what the list holds"
+                );
+            }
+        }
+    };
+    check("empty").await;
+    let mut dossiers = Vec::new();
+    for n in 0..6 {
+        let token = app.candidate(&format!("counted-{}", n % 3));
+        let id = app.create_dossier(&token, None).await;
+        app.add_experience(&token, &id, json!({ "title": "Poste", "organisation": "Structure", "kind": "SALARIED", "startDate": "2015-01-01", "workingTimePercent": 100 })).await;
+        dossiers.push((token, id));
+    }
+    check("created").await;
+    for (token, id) in &dossiers[..4] {
+        let submitted = app
+            .mutate(
+                token,
+                "submitDossier",
+                "DossierTransitionInput",
+                json!({ "dossierId": id }),
+                "dossier { status }",
+            )
+            .await;
+        assert_eq!(submitted["userErrors"], json!([]));
+    }
+    let admissible = app
+        .mutate(
+            &admin,
+            "decideAdmissibility",
+            "DecideAdmissibilityInput",
+            json!({ "dossierId": dossiers[0].1, "admissible": true }),
+            "dossier { status }",
+        )
+        .await;
+    assert_eq!(admissible["userErrors"], json!([]));
+    let withdrawn = app
+        .mutate(
+            &dossiers[1].0,
+            "withdrawDossier",
+            "DossierTransitionInput",
+            json!({ "dossierId": dossiers[1].1 }),
+            "dossier { status }",
+        )
+        .await;
+    assert_eq!(withdrawn["userErrors"], json!([]));
+    check("transitions").await;
+    let deleted = app
+        .mutate(
+            &dossiers[5].0,
+            "deleteDossier",
+            "DeleteInput",
+            json!({ "id": dossiers[5].1 }),
+            "deletedId",
+        )
+        .await;
+    assert_eq!(deleted["userErrors"], json!([]));
+    check("deletion").await;
+    let erased = app
+        .mutate(
+            &admin,
+            "erasePersonalData",
+            "PersonInput",
+            json!({ "subject": "counted-1" }),
+            "erasedDossierIds",
+        )
+        .await;
+    assert_eq!(erased["userErrors"], json!([]), "{erased:#}");
+    assert!(!erased["erasedDossierIds"].as_array().unwrap().is_empty());
+    check("erasure").await;
+    let (total, _) = listed(&app, &admin, None).await;
+    assert_eq!(
+        total, 3,
+        "six created, one deleted, two erased with their candidate"
+    );
+}

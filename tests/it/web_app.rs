@@ -821,6 +821,23 @@ async fn on_the_embedded_defaults_the_development_sign_in_opens_the_app_with_the
         me["data"]["me"],
         json!({ "subject": "camille", "roles": ["CANDIDATE"], "displayName": "Camille Roux" })
     );
+
+    // A token the service no longer accepts sends the person back to the sign-in, then to
+    // where they were going.
+    browser
+        .eval(
+            "const s = JSON.parse(sessionStorage.getItem('acquis.session'));
+             s.token = s.token.slice(0, -6) + (s.token.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA');
+             sessionStorage.setItem('acquis.session', JSON.stringify(s)); return true;",
+            json!([]),
+        )
+        .await;
+    browser.goto(&format!("{}/app/nouveau", app.address)).await;
+    browser.wait_text("Votre session a pris fin").await;
+    let back = browser
+        .eval("return new URLSearchParams(location.search).get('retour');", json!([]))
+        .await;
+    assert_eq!(back, json!("/app/nouveau"));
 }
 
 #[tokio::test]

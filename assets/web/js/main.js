@@ -111,6 +111,12 @@ export async function render({ focus = false, flash = null } = {}) {
       result = await screen({ params: match.slice(1), viewer: who, navigate, refresh: (message) => render({ flash: message }) });
     }
   } catch (error) {
+    if (error instanceof ApiError && error.code === "UNAUTHENTICATED" && !path.startsWith("/app/connexion")) {
+      // The token ended: sign in again, then come back here.
+      const back = encodeURIComponent(path + location.search);
+      history.replaceState(null, "", `/app/connexion?retour=${back}&echec=SESSION_EXPIRED`);
+      return render({ focus });
+    }
     result = errorScreen(error);
   }
   if (ticket !== rendering || !result) return;

@@ -12,6 +12,7 @@ const SIGN_IN_ERRORS = {
   STATE_MISMATCH: "La connexion n'a pas pu être vérifiée : recommencez.",
   NONCE_MISMATCH: "La connexion n'a pas pu être vérifiée : recommencez.",
   access_denied: "La connexion a été refusée.",
+  SESSION_EXPIRED: "Votre session a pris fin : reconnectez-vous pour continuer.",
   INVALID_SUBJECT: "L'identifiant va de 1 à 64 lettres, chiffres, « . », « _ », « - » ou « @ ».",
   INVALID_NAME: "Le nom compte au plus 80 caractères.",
 };
