@@ -8,6 +8,7 @@ use super::period::union_fte_months;
 use super::profile::{Profile, ProfileQualification};
 use super::programme::{AdmissionCondition, AdmissionRoute, Programme};
 use super::rounding::{reaches, round_to_tenth};
+use super::wording;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,7 +62,7 @@ fn assess(condition: &AdmissionCondition, profile: &Profile) -> (bool, String) {
         return (
             false,
             format!(
-                "Not met: you declared no {}.",
+                "Condition non remplie : vous n'avez déclaré aucun {}.",
                 wanted_qualification(condition)
             ),
         );
@@ -73,7 +74,10 @@ fn assess(condition: &AdmissionCondition, profile: &Profile) -> (bool, String) {
             .map(|q| q.code.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        return (true, format!("Met by {held}; no experience is required."));
+        return (
+            true,
+            format!("Condition remplie par {held} ; aucune expérience n'est exigée."),
+        );
     }
     // The qualification with the most experience after it speaks for the route.
     let mut best: Option<(&ProfileQualification, f64)> = None;
@@ -84,7 +88,7 @@ fn assess(condition: &AdmissionCondition, profile: &Profile) -> (bool, String) {
         }
     }
     let Some((qualification, months)) = best else {
-        return (false, "Not met.".to_owned());
+        return (false, "Condition non remplie.".to_owned());
     };
     let met = reaches(months, required);
     (
@@ -141,12 +145,12 @@ fn wanted_qualification(condition: &AdmissionCondition) -> String {
         .collect();
     match (codes.is_empty(), condition.min_level) {
         (false, Some(level)) => format!(
-            "qualification among {} or of level {level} or above",
+            "diplôme ou titre parmi {}, ni aucun de niveau {level} ou plus",
             codes.join(", ")
         ),
-        (false, None) => format!("qualification among {}", codes.join(", ")),
-        (true, Some(level)) => format!("qualification of level {level} or above"),
-        (true, None) => "qualification accepted by this route".to_owned(),
+        (false, None) => format!("diplôme ou titre parmi {}", codes.join(", ")),
+        (true, Some(level)) => format!("diplôme ou titre de niveau {level} ou plus"),
+        (true, None) => "diplôme ou titre accepté par cette voie".to_owned(),
     }
 }
 
@@ -158,22 +162,30 @@ fn experience_reason(
     met: bool,
 ) -> String {
     let code = &qualification.code;
-    let counted = round_to_tenth(months);
+    let counted = wording::months(round_to_tenth(months));
+    let required = wording::months(required);
     let scope = match (
         condition.experience_after_qualification,
         qualification.obtained_on,
     ) {
-        (true, Some(date)) => format!("after {code} (obtained on {date})"),
+        (true, Some(date)) => format!(
+            "acquise après l'obtention de {code} (le {})",
+            wording::date(date)
+        ),
         (true, None) => {
             return format!(
-                "Not met: the date {code} was obtained is not recorded, so the {required:.1} months of experience required after it cannot be counted."
+                "Condition non remplie : la date d'obtention de {code} n'est pas renseignée, donc les {required} mois d'expérience exigés après son obtention ne peuvent pas être comptés."
             );
         }
-        (false, _) => format!("with {code}"),
+        (false, _) => format!("acquise à toute date, en plus de {code}"),
     };
-    let verdict = if met { "Met" } else { "Not met" };
+    let verdict = if met {
+        "Condition remplie"
+    } else {
+        "Condition non remplie"
+    };
     format!(
-        "{verdict}: {counted:.1} months of full-time-equivalent experience (internships excluded) were counted {scope}, for {required:.1} required."
+        "{verdict} : on compte {counted} mois d'expérience en équivalent temps plein (hors stages) {scope}, pour {required} mois requis."
     )
 }
 
@@ -212,7 +224,9 @@ mod tests {
         );
         assert!(!admission.eligible);
         assert!(
-            admission.routes[0].reason.starts_with("Not met"),
+            admission.routes[0]
+                .reason
+                .starts_with("Condition non remplie"),
             "{}",
             admission.routes[0].reason
         );
@@ -253,7 +267,7 @@ mod tests {
         let admission = training_admission(&deis(), &profile);
         assert!(!admission.eligible);
         assert!(
-            admission.routes[2].reason.contains("0.0 months"),
+            admission.routes[2].reason.contains("on compte 0,0 mois"),
             "{}",
             admission.routes[2].reason
         );
@@ -283,7 +297,7 @@ mod tests {
         let admission = training_admission(&deis(), &profile);
         assert!(!admission.routes[2].met);
         assert!(
-            admission.routes[2].reason.contains("not recorded"),
+            admission.routes[2].reason.contains("n'est pas renseignée"),
             "{}",
             admission.routes[2].reason
         );

@@ -13,6 +13,7 @@ use super::period::union_fte_months;
 use super::profile::{Profile, ProfileExperience};
 use super::programme::{EligibilityRegime, Programme};
 use super::rounding::{reaches, round_to_tenth};
+use super::wording::{self, join_with_et, quoted};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -40,8 +41,8 @@ pub fn eligibility(p: &Programme, profile: &Profile) -> Eligibility {
             relevant_fte_months: 0.0,
             required_fte_months: 0.0,
             reasons: vec![format!(
-                "Not admissible: France compétences lists the {} as not open to VAE (its RNCP fiche has no active VAE jury).",
-                p.title
+                "Non recevable : selon France compétences, la certification {} n'est pas ouverte à la VAE (sa fiche RNCP n'indique aucun jury VAE actif).",
+                quoted(&p.title)
             )],
             needs_review: false,
             review_notes: Vec::new(),
@@ -55,8 +56,9 @@ pub fn eligibility(p: &Programme, profile: &Profile) -> Eligibility {
             relevant_fte_months: 0.0,
             required_fte_months: 0.0,
             reasons: vec![format!(
-                "Not admissible: no VAE regime of the {} is defined for an application made on {date}.",
-                p.title
+                "Non recevable : aucun régime de VAE de la certification {} n'est défini pour une demande déposée le {}.",
+                quoted(&p.title),
+                wording::date(date)
             )],
             needs_review: false,
             review_notes: Vec::new(),
@@ -93,16 +95,26 @@ fn assess(p: &Programme, regime: &EligibilityRegime, profile: &Profile) -> Eligi
 
     let mut failures = Vec::new();
     if counted.is_empty() {
-        failures.push("no experience directly related to the diploma was found".to_owned());
+        failures
+            .push("aucune expérience en rapport direct avec le diplôme n'a été trouvée".to_owned());
     }
     if !reaches(months, required) {
         failures.push(format!(
-            "{months:.1} months counted is less than the {required:.1} required"
+            "durée comptée de {} mois, inférieure aux {} mois requis",
+            wording::months(months),
+            wording::months(required)
         ));
     }
     if !missing_functions.is_empty() {
-        let titles: Vec<&str> = missing_functions.iter().map(String::as_str).collect();
-        failures.push(format!("no activity shown in {}", join_with_and(&titles)));
+        failures.push(format!(
+            "aucune activité démontrée dans {} {}",
+            if missing_functions.len() == 1 {
+                "la fonction"
+            } else {
+                "les fonctions"
+            },
+            quoted_list(&missing_functions)
+        ));
     }
     let admissible = failures.is_empty();
 
@@ -111,7 +123,7 @@ fn assess(p: &Programme, regime: &EligibilityRegime, profile: &Profile) -> Eligi
     if regime.require_all_functions {
         reasons.push(functions_sentence(p, &missing_functions));
         reasons.push(
-            "The function test is inferred from the competences you claimed: each competence of the referential is linked to the professional functions it shows, and that link is our reading of the referential, not part of the official text."
+            "Le critère des fonctions est déduit des compétences que vous avez revendiquées : chaque compétence du référentiel est rattachée aux fonctions professionnelles qu'elle démontre, et ce rattachement est notre lecture du référentiel, non le texte officiel."
                 .to_owned(),
         );
     }
@@ -122,7 +134,7 @@ fn assess(p: &Programme, regime: &EligibilityRegime, profile: &Profile) -> Eligi
     );
     if counted.is_empty() {
         reasons.push(
-            "To show that an experience is directly related to the diploma, claim on it at least one competence of the referential.".to_owned(),
+            "Pour montrer qu'une expérience est en rapport direct avec le diplôme, revendiquez pour elle au moins une compétence du référentiel.".to_owned(),
         );
     }
 
@@ -179,53 +191,68 @@ fn missing_function_titles(p: &Programme, counted: &[&ProfileExperience]) -> Vec
 
 fn verdict(regime: &EligibilityRegime, failures: &[String]) -> String {
     if failures.is_empty() {
-        format!("Admissible under the {} regime.", regime.id)
+        format!("Recevable au titre du régime {}.", regime.id)
     } else {
         format!(
-            "Not admissible under the {} regime: {}.",
+            "Non recevable au titre du régime {} : {}.",
             regime.id,
-            failures.join("; ")
+            failures.join(" ; ")
         )
     }
 }
 
 fn regime_sentence(regime: &EligibilityRegime, date: NaiveDate) -> String {
     let span = match (regime.from, regime.until) {
-        (Some(from), Some(until)) => format!("applications from {from} to {until}"),
-        (Some(from), None) => format!("applications from {from}"),
-        (None, Some(until)) => format!("applications until {until}"),
-        (None, None) => "every application".to_owned(),
+        (Some(from), Some(until)) => format!(
+            "demandes déposées du {} au {}",
+            wording::date(from),
+            wording::date(until)
+        ),
+        (Some(from), None) => format!("demandes déposées à partir du {}", wording::date(from)),
+        (None, Some(until)) => format!("demandes déposées jusqu'au {}", wording::date(until)),
+        (None, None) => "toutes les demandes".to_owned(),
     };
     format!(
-        "Your application date, {date}, falls under the {} regime ({span}), which asks for {} Legal basis: {}.",
-        regime.id, regime.summary, regime.legal_reference
+        "Votre demande, datée du {}, relève du régime {} ({span}), qui demande {} Base légale : {}.",
+        wording::date(date),
+        regime.id,
+        regime.summary,
+        regime.legal_reference
     )
 }
 
 fn months_sentence(months: f64, required: f64) -> String {
     if required > 0.0 {
         format!(
-            "{months:.1} months of full-time-equivalent experience related to the diploma were counted, for {required:.1} required; overlapping periods count once and ongoing ones stop at the application date."
+            "On compte {} mois d'expérience en équivalent temps plein en rapport avec le diplôme, pour {} mois requis ; les périodes qui se chevauchent ne comptent qu'une fois et celles en cours s'arrêtent à la date de la demande.",
+            wording::months(months),
+            wording::months(required)
         )
     } else {
         format!(
-            "No minimum duration is required; {months:.1} months of full-time-equivalent experience related to the diploma were counted."
+            "Aucune durée minimale n'est exigée ; on compte {} mois d'expérience en équivalent temps plein en rapport avec le diplôme.",
+            wording::months(months)
         )
     }
 }
 
 fn functions_sentence(p: &Programme, missing: &[String]) -> String {
     if missing.is_empty() {
-        let all: Vec<&str> = p.functions.iter().map(|f| f.title.as_str()).collect();
+        let all: Vec<String> = p.functions.iter().map(|f| f.title.clone()).collect();
         format!(
-            "Your counted experiences show at least one activity in each professional function: {}.",
-            all.join(", ")
+            "Vos expériences comptées montrent au moins une activité dans chaque fonction professionnelle : {}.",
+            quoted_list(&all)
         )
     } else {
         format!(
-            "This regime requires at least one activity in each of the {} professional functions; missing: {}.",
+            "Ce régime exige au moins une activité dans chacune des {} fonctions professionnelles ; {} : {}.",
             p.functions.len(),
-            missing.join(", ")
+            if missing.len() == 1 {
+                "fonction manquante"
+            } else {
+                "fonctions manquantes"
+            },
+            quoted_list(missing)
         )
     }
 }
@@ -244,28 +271,29 @@ fn exclusion_sentence(
                 .map(|kind| kind.label())
                 .collect();
             format!(
-                "Experience \"{label}\" ({}) was not counted: the {} regime counts only {}.",
+                "L'expérience {} ({}) n'a pas été comptée, car le régime {} ne retient que les natures d'expérience suivantes : {}.",
+                quoted(label),
                 experience.kind.label(),
                 regime.id,
-                join_with_and(&kinds)
+                join_with_et(&kinds)
             )
         }
-        Exclusion::StartsAfterApplication => {
-            format!("Experience \"{label}\" starts after the application date and was not counted.")
-        }
+        Exclusion::StartsAfterApplication => format!(
+            "L'expérience {} commence après la date de la demande et n'a pas été comptée.",
+            quoted(label)
+        ),
         Exclusion::NotRelated => format!(
-            "Experience \"{label}\" was not counted: it claims no competence of the diploma, so nothing shows it is directly related to it."
+            "L'expérience {} n'a pas été comptée : vous n'y avez revendiqué aucune compétence du diplôme, donc rien ne montre qu'elle est en rapport direct avec lui.",
+            quoted(label)
         ),
     }
 }
 
-/// "a, b and c", for lists read by people.
-fn join_with_and(items: &[&str]) -> String {
-    match items.split_last() {
-        None => String::new(),
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
+/// « a », « b » et « c ».
+fn quoted_list(titles: &[String]) -> String {
+    let quoted: Vec<String> = titles.iter().map(|t| quoted(t)).collect();
+    let refs: Vec<&str> = quoted.iter().map(String::as_str).collect();
+    join_with_et(&refs)
 }
 
 #[cfg(test)]
@@ -299,7 +327,7 @@ mod tests {
         let result = eligibility(&deis(), &profile_on("2025-01-01"));
         assert!(!result.admissible);
         assert!(
-            result.reasons[0].starts_with("Not admissible"),
+            result.reasons[0].starts_with("Non recevable"),
             "{:?}",
             result.reasons
         );
@@ -335,7 +363,7 @@ mod tests {
             result
                 .reasons
                 .iter()
-                .any(|r| r.contains("missing: Évaluation")),
+                .any(|r| r.contains("fonction manquante : « Évaluation »")),
             "{:?}",
             result.reasons
         );
@@ -343,7 +371,7 @@ mod tests {
             result
                 .reasons
                 .iter()
-                .any(|r| r.contains("inferred from the competences"))
+                .any(|r| r.contains("déduit des compétences"))
         );
     }
 
@@ -360,7 +388,7 @@ mod tests {
             result
                 .reasons
                 .iter()
-                .any(|r| r.contains("Experience \"stage\" (internship) was not counted")),
+                .any(|r| r.contains("L'expérience « stage » (stage) n'a pas été comptée")),
             "{:?}",
             result.reasons
         );
@@ -378,7 +406,7 @@ mod tests {
             result
                 .reasons
                 .iter()
-                .any(|r| r.contains("claims no competence"))
+                .any(|r| r.contains("vous n'y avez revendiqué aucune compétence"))
         );
     }
 
@@ -393,7 +421,7 @@ mod tests {
         ));
         let result = eligibility(&deis(), &profile);
         assert!(result.admissible, "{:?}", result.reasons);
-        assert!(!result.reasons.iter().any(|r| r.contains("inferred")));
+        assert!(!result.reasons.iter().any(|r| r.contains("déduit")));
     }
 
     #[test]
@@ -407,11 +435,17 @@ mod tests {
         ));
         let result = eligibility(&deis(), &profile);
         assert!(
-            result.reasons.iter().any(|r| r.starts_with("5.9 months")),
+            result
+                .reasons
+                .iter()
+                .any(|r| r.starts_with("On compte 5,9 mois")),
             "{:?}",
             result.reasons
         );
-        assert!(result.reasons[0].contains("5.9 months counted is less than the 12.0 required"));
+        assert!(
+            result.reasons[0]
+                .contains("durée comptée de 5,9 mois, inférieure aux 12,0 mois requis")
+        );
     }
 
     #[test]
@@ -426,7 +460,7 @@ mod tests {
             result
                 .reasons
                 .iter()
-                .any(|r| r.contains("\"late\" starts after the application date"))
+                .any(|r| r.contains("« late » commence après la date de la demande"))
         );
     }
 }

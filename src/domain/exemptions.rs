@@ -15,6 +15,7 @@ use super::programme::{
     ExemptionKind, ExemptionRule, Programme, QualificationVersion, RuleCondition,
 };
 use super::rounding::{reaches, round_to_tenth};
+use super::wording::{self, join_with_et, join_with_ou, quoted};
 
 pub use super::exemption_totals::ExemptionTotals;
 
@@ -165,11 +166,11 @@ impl QualificationTest<'_> {
     fn version_review(&self, matching: &[&ProfileQualification]) -> String {
         let versions: Vec<&str> = self.versions.iter().map(|v| v.version.as_str()).collect();
         format!(
-            "this rule applies to the {} of {} only, and which version you hold is not known: give the version, or the date you obtained it.",
+            "cette règle ne s'applique qu'au {} de {}, et la version que vous détenez n'est pas connue : indiquez-la, ou la date à laquelle vous avez obtenu ce diplôme.",
             matching
                 .first()
                 .map_or_else(String::new, |q| q.code.to_string()),
-            versions.join(" or ")
+            join_with_ou(&versions)
         )
     }
 }
@@ -252,8 +253,10 @@ fn flag_for(p: &Programme, rule: &ExemptionRule, profile: &Profile) -> Option<Ex
                     .iter()
                     .map(|v| {
                         format!(
-                            "{} of {} validated on {}",
-                            v.domain_code, v.programme_code, v.validated_on
+                            "{} de {} validé le {}",
+                            v.domain_code,
+                            v.programme_code,
+                            wording::date(v.validated_on)
                         )
                     })
                     .collect();
@@ -313,7 +316,7 @@ fn qualification_match(
     Some(Match {
         held: matching.iter().map(|q| q.code.to_string()).collect(),
         proven,
-        proof_sentence: "The required document is linked to the qualification.",
+        proof_sentence: "Le document requis est déposé comme preuve du diplôme.",
         review: None,
     })
 }
@@ -382,10 +385,10 @@ fn qualification_and_experience_match(
         });
     let mut held = vec![qualification.code.to_string()];
     held.push(format!(
-        "{:.1} months of related experience{}",
-        round_to_tenth(months),
+        "{} mois d'expérience en rapport avec la certification visée{}",
+        wording::months(round_to_tenth(months)),
         if requirement.currently_employed {
-            ", still ongoing"
+            ", toujours en cours"
         } else {
             ""
         }
@@ -393,7 +396,7 @@ fn qualification_and_experience_match(
     Some(Match {
         held,
         proven: diploma_proven && experience_proven,
-        proof_sentence: "The required documents are linked to the qualification and the experience.",
+        proof_sentence: "Les documents requis sont déposés comme preuves du diplôme et de l'expérience.",
         review: None,
     })
 }
@@ -416,27 +419,34 @@ fn prior_validation_match(
     Some(Match {
         held: matching
             .iter()
-            .map(|v| format!("{} validated on {}", v.domain_code, v.validated_on))
+            .map(|v| {
+                format!(
+                    "{} validé le {}",
+                    v.domain_code,
+                    wording::date(v.validated_on)
+                )
+            })
             .collect(),
         proven: verified || documented,
         proof_sentence: if verified {
-            "The validation was recorded by a jury decision in this service."
+            "La validation a été enregistrée par une décision de jury dans Acquis."
         } else {
-            "The jury's decision is linked to the prior validation."
+            "Le relevé de décisions du jury est déposé comme preuve de ce domaine déjà validé."
         },
         review: None,
     })
 }
 
 fn explanation(p: &Programme, rule: &ExemptionRule, found: &Match) -> String {
+    let held: Vec<&str> = found.held.iter().map(String::as_str).collect();
     let mut sentences = vec![
         format!(
-            "You declared {}. {}",
-            found.held.join(" and "),
+            "Vous avez déclaré : {}. {}",
+            join_with_et(&held),
             rule.condition_text
         ),
         format!(
-            "Effect: {}. Legal basis: {}.",
+            "Effet : {}. Base légale : {}.",
             effect(p, rule),
             rule.legal_reference
         ),
@@ -444,15 +454,15 @@ fn explanation(p: &Programme, rule: &ExemptionRule, found: &Match) -> String {
     if found.proven {
         sentences.push(found.proof_sentence.to_owned());
     } else {
-        sentences.push(format!("Missing proof: {}.", rule.evidence.description));
+        sentences.push(format!("Preuve manquante : {}.", rule.evidence.description));
     }
     if let Some(reason) = &found.review {
-        sentences.push(format!("Needs review: {reason}"));
+        sentences.push(format!("À examiner : {reason}"));
     }
     match (&rule.review_reason, rule.discretionary) {
-        (Some(reason), _) => sentences.push(format!("Needs review: {reason}")),
+        (Some(reason), _) => sentences.push(format!("À examiner : {reason}")),
         (None, true) => sentences.push(
-            "Needs review: this reduction is granted at the training establishment's discretion."
+            "À examiner : cette réduction est accordée à la discrétion de l'établissement de formation."
                 .to_owned(),
         ),
         (None, false) => {}
@@ -463,27 +473,31 @@ fn explanation(p: &Programme, rule: &ExemptionRule, found: &Match) -> String {
 fn effect(p: &Programme, rule: &ExemptionRule) -> String {
     let domain = domain_label(p, &rule.domain_code);
     let hours = match (rule.min_hours_reduced, rule.max_hours_reduced) {
-        (0, max) => format!("up to {max} h"),
+        (0, max) => format!("jusqu'à {max} h"),
         (min, max) if min == max => format!("{max} h"),
-        (min, max) => format!("{min}–{max} h"),
+        (min, max) => format!("{min} à {max} h"),
     };
     match rule.kind {
         ExemptionKind::Dispense => format!(
-            "dispense of the whole of {domain} ({hours}), which also validates the domain and waives its exam"
+            "dispense de l'ensemble du domaine {domain} ({hours}), qui vaut aussi validation de ce domaine et dispense de son épreuve"
         ),
         ExemptionKind::Allegement if rule.unit_codes.is_empty() => {
-            format!("allègement of {domain} ({hours})")
+            format!("allègement du domaine {domain} ({hours})")
         }
         ExemptionKind::Allegement => {
             let units: Vec<&str> = rule.unit_codes.iter().map(|u| u.as_str()).collect();
-            format!("allègement of {} in {domain} ({hours})", units.join(", "),)
+            let units = match units.as_slice() {
+                [unit] => format!("de l'unité {unit}"),
+                _ => format!("des unités {}", join_with_et(&units)),
+            };
+            format!("allègement {units} du domaine {domain} ({hours})")
         }
     }
 }
 
 fn domain_label(p: &Programme, code: &DomainCode) -> String {
     match p.domain(code) {
-        Some(domain) => format!("{} {}", domain.code, domain.title),
+        Some(domain) => format!("{} {}", domain.code, quoted(&domain.title)),
         None => code.to_string(),
     }
 }

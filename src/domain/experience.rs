@@ -17,15 +17,15 @@ closed_enum! {
 }
 
 impl ExperienceKind {
-    /// A short lower-case label for sentences shown to candidates.
+    /// A short lower-case label, in French, for sentences shown to candidates.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Salaried => "salaried employment",
-            Self::SelfEmployed => "self-employed work",
-            Self::Volunteer => "volunteering",
-            Self::Internship => "internship",
-            Self::ElectedOffice => "elected office",
-            Self::Other => "other experience",
+            Self::Salaried => "emploi salarié",
+            Self::SelfEmployed => "activité non salariée",
+            Self::Volunteer => "bénévolat",
+            Self::Internship => "stage",
+            Self::ElectedOffice => "mandat électif ou syndical",
+            Self::Other => "autre expérience",
         }
     }
 }

@@ -31,6 +31,7 @@ mod exemption_totals;
 pub mod exemptions;
 
 pub mod rounding;
+mod wording;
 
 #[cfg(test)]
 mod property_tests;

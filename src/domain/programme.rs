@@ -335,7 +335,8 @@ pub struct EvidenceRequirement {
     /// experience (an employer's certificate); empty when the experience needs no proof.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub experience_kinds: Vec<EvidenceKind>,
-    /// Names the document, e.g. "copy of the CAFERUIS diploma linked to the qualification".
+    /// Names the document, in French, e.g. "copie du diplôme CAFERUIS, déposée comme preuve de
+    /// ce diplôme".
     pub description: String,
 }
 

@@ -16,6 +16,7 @@ use super::programme::{
     Bloc, Competence, Domain, EligibilityRegime, EvidenceRequirement, ExemptionKind, ExemptionRule,
     Programme, ReferentialSource, RncpDetails, RuleCondition,
 };
+use super::wording::{self, quoted};
 
 /// A fiche as read from the export: the fields Acquis uses, texts as published.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -78,7 +79,7 @@ pub enum RncpRefusal {
 }
 
 pub const DATASET_URL: &str = "https://www.data.gouv.fr/datasets/5eebbc067a14b6fecc9c9976";
-const SPLIT_NOTE: &str = "The competences of each bloc were split from the bloc's free-text list (LISTE_COMPETENCES) by a heuristic (numbered or bulleted items, long runs of spaces); check them against the list as published, which each bloc keeps.";
+const SPLIT_NOTE: &str = "Les compétences de chaque bloc ont été découpées dans la liste en texte libre du bloc (LISTE_COMPETENCES) par une méthode heuristique (éléments numérotés ou à puces, longues suites d'espaces) ; vérifiez-les au regard de la liste telle que publiée, que chaque bloc conserve.";
 
 /// A stable digest of what the fiche says, to tell an unchanged fiche from a changed one
 /// between two daily exports.
@@ -136,7 +137,7 @@ pub fn programme_of(
             practical_hours: 0,
             certification: non_empty(
                 &bloc.assessment,
-                "The fiche does not describe how this bloc is assessed.",
+                "La fiche ne décrit pas les modalités d'évaluation de ce bloc.",
             ),
             units: Vec::new(),
             competences,
@@ -276,14 +277,15 @@ fn equivalence_rules(
                 programme_code: Some(other.clone()),
             },
             condition_text: format!(
-                "Bloc {} of {} validated: France compétences lists it as equivalent to bloc {} {}.",
+                "Bloc {} de {} validé : France compétences le déclare équivalent au bloc {} {}.",
                 c.bloc.trim(),
                 other,
                 bloc.code,
-                bloc.title
+                quoted(&bloc.title)
             ),
             legal_reference: format!(
-                "France compétences, fiche {code}, correspondances (RNCP export of {export_date})"
+                "France compétences, fiche {code}, correspondances (export RNCP du {})",
+                wording::date(export_date)
             ),
             discretionary: false,
             review_reason: None,
@@ -291,7 +293,7 @@ fn equivalence_rules(
                 kinds: vec![EvidenceKind::JuryDecision],
                 experience_kinds: Vec::new(),
                 description: format!(
-                    "the relevé de décision validating bloc {} of {other}, linked to the prior validation",
+                    "relevé de décisions du jury validant le bloc {} de {other}, déposé comme preuve de ce bloc déjà validé",
                     c.bloc.trim()
                 ),
             },
@@ -312,7 +314,7 @@ fn vae_regimes() -> Vec<EligibilityRegime> {
     ];
     let mut since = before.clone();
     since.push(ExperienceKind::Other);
-    let note = "These are the general conditions of VAE of the code du travail; the certifier's own rules were not read, and an advisor should confirm that they add nothing.".to_owned();
+    let note = "Ce sont les conditions générales de la VAE, communes à toutes les certifications ; les règles propres au certificateur n'ont pas été lues, et votre conseiller doit confirmer qu'elles n'y ajoutent rien.".to_owned();
     vec![
         EligibilityRegime {
             id: "2017".to_owned(),
@@ -323,7 +325,7 @@ fn vae_regimes() -> Vec<EligibilityRegime> {
             require_all_functions: false,
             require_claim: true,
             legal_reference: "Code de l'éducation, art. L. 335-5 et R. 335-6 ; décret n° 2017-1135 du 4 juillet 2017".to_owned(),
-            summary: "one year of full-time-equivalent experience directly related to the certification, continuous or not.".to_owned(),
+            summary: "une année d'expérience en équivalent temps plein, continue ou non, en rapport direct avec la certification.".to_owned(),
             review_note: Some(note.clone()),
         },
         EligibilityRegime {
@@ -335,7 +337,7 @@ fn vae_regimes() -> Vec<EligibilityRegime> {
             require_all_functions: false,
             require_claim: true,
             legal_reference: "Code du travail, art. L. 6411-1 et R. 6412-1 à R. 6412-7 ; loi n° 2022-1598 du 21 décembre 2022".to_owned(),
-            summary: "any experience directly related to the certification, with no minimum duration; at least one experience must show a competence of the referential.".to_owned(),
+            summary: "une expérience en rapport direct avec la certification, sans durée minimale ; au moins une expérience doit démontrer une compétence du référentiel.".to_owned(),
             review_note: Some(note),
         },
     ]

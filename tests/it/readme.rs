@@ -91,7 +91,10 @@ async fn the_readme_curl_session_ends_with_coverage_eligibility_and_exemptions()
     assert_eq!(status_of("DC2.3"), Some("EVIDENCED".into()), "{dossier:#}");
     assert_eq!(dossier["eligibility"]["admissible"], true, "{dossier:#}");
     let reasons = dossier["eligibility"]["reasons"].to_string();
-    assert!(!reasons.contains("claims no competence"), "{reasons}");
+    assert!(
+        !reasons.contains("vous n'y avez revendiqué aucune compétence"),
+        "{reasons}"
+    );
     let flags = dossier["exemptions"].as_array().unwrap();
     assert!(
         flags

@@ -112,7 +112,7 @@ async fn the_sample_export_becomes_programmes_with_their_source_and_a_second_imp
         programme["rncp"]["competencesNote"]
             .as_str()
             .unwrap()
-            .contains("heuristic")
+            .contains("heuristique")
     );
     assert_eq!(programme["blocs"][0]["code"], "RNCP34762BC01");
     assert_eq!(programme["blocs"][0]["domainCode"], "BC01");
@@ -367,7 +367,7 @@ async fn an_official_equivalence_dispenses_the_bloc_of_a_candidate_who_validated
         flags[0]["explanation"]
             .as_str()
             .unwrap()
-            .contains("BC03 of RNCP90012")
+            .contains("BC03 de RNCP90012")
     );
     assert_eq!(analysis["dossier"]["eligibility"]["admissible"], true);
     assert_eq!(
@@ -392,7 +392,7 @@ async fn an_official_equivalence_dispenses_the_bloc_of_a_candidate_who_validated
         eligibility["reasons"][0]
             .as_str()
             .unwrap()
-            .contains("not open to VAE"),
+            .contains("n'est pas ouverte à la VAE"),
         "{created:#}"
     );
 }

@@ -75,7 +75,7 @@ fn caferuis_holder_gets_df3_needs_review() {
     let df3 = &report.flags[2];
     assert!(
         df3.explanation
-            .contains("article 8 grants them allègements only"),
+            .contains("l'article 8 ne leur accorde que des allègements"),
         "{}",
         df3.explanation
     );
@@ -100,9 +100,9 @@ fn a_declared_diploma_without_its_copy_is_unproven_and_names_the_document() {
     );
     assert_eq!(
         report.flags[0].missing_evidence,
-        ["copy of the DSTS diploma linked to the qualification"]
+        ["copie du diplôme DSTS, déposée comme preuve de ce diplôme"]
     );
-    assert!(report.flags[0].explanation.contains("Missing proof"));
+    assert!(report.flags[0].explanation.contains("Preuve manquante"));
     assert_eq!(
         (
             report.totals.justified_min_hours,
@@ -158,8 +158,8 @@ fn a_master_holder_gets_three_discretionary_flags_that_guarantee_nothing() {
     assert_eq!(totals(&report), (0, 700));
     assert!(report.totals.dispensed_domain_codes.is_empty());
     assert!(
-        report.flags[0].explanation.contains("discretion")
-            || report.flags[0].explanation.contains("case by case")
+        report.flags[0].explanation.contains("discrétion")
+            || report.flags[0].explanation.contains("au cas par cas")
     );
 }
 
@@ -203,7 +203,7 @@ fn a_verified_prior_validation_is_justified_without_a_document() {
     assert!(
         report.flags[0]
             .explanation
-            .contains("recorded by a jury decision")
+            .contains("enregistrée par une décision de jury")
     );
     assert_eq!(totals(&report), (250, 250));
     assert_eq!(report.totals.dispensed_domain_codes, domains(&["DC2"]));
@@ -289,10 +289,10 @@ fn experienced_rule() -> serde_json::Value {
         "condition": { "qualificationAndExperience": {
             "codes": ["DEASS"], "minFteMonths": 24, "experienceKinds": ["SALARIED"],
             "afterQualification": true, "currentlyEmployed": true } },
-        "conditionText": "DEASS holder with two years in the field since, still employed.",
-        "legalReference": "Test rule", "discretionary": false, "reviewReason": null,
+        "conditionText": "Titulaire du DEASS, avec deux ans d'expérience depuis, toujours en poste.",
+        "legalReference": "Règle de test", "discretionary": false, "reviewReason": null,
         "evidence": { "kinds": ["DIPLOMA"], "experienceKinds": ["EMPLOYER_CERTIFICATE"],
-            "description": "the diploma and an employer's certificate" }
+            "description": "le diplôme et une attestation d'employeur" }
     })
 }
 
@@ -362,9 +362,9 @@ fn a_domain_validated_in_another_programme_meets_a_rule_naming_that_programme() 
         "id": "test.equivalence", "kind": "DISPENSE", "domainCode": "DC3", "unitCodes": [],
         "minHoursReduced": 150, "maxHoursReduced": 150,
         "condition": { "priorValidation": { "programmeCode": "RNCP37507", "domainCode": "BC04" } },
-        "conditionText": "Bloc 4 of RNCP37507 is equivalent.", "legalReference": "France compétences, correspondances",
+        "conditionText": "Le bloc 4 de RNCP37507 est équivalent.", "legalReference": "France compétences, correspondances",
         "discretionary": false, "reviewReason": null,
-        "evidence": { "kinds": ["JURY_DECISION"], "description": "the relevé de décision" }
+        "evidence": { "kinds": ["JURY_DECISION"], "description": "le relevé de décisions" }
     }));
     let mut profile = profile_on("2025-01-01");
     let mut validation = prior_validation("v1", "BC04", true);
@@ -378,7 +378,7 @@ fn a_domain_validated_in_another_programme_meets_a_rule_naming_that_programme() 
         .expect("the equivalence is raised");
     assert_eq!(flag.status, ExemptionStatus::Justified);
     assert!(
-        flag.explanation.contains("BC04 of RNCP37507"),
+        flag.explanation.contains("BC04 de RNCP37507"),
         "{}",
         flag.explanation
     );
