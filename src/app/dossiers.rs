@@ -1,7 +1,6 @@
 //! Dossier life cycle: creation, scoped reads and lists, status transitions, assignments.
 
 use chrono::NaiveDate;
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::access::{denial, dossier_for, dossier_tree_for};
@@ -39,7 +38,7 @@ pub async fn create(
         })?;
     let application_date =
         super::experiences::past_day(application_date.unwrap_or_else(today), "applicationDate")?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let dossier = db::dossiers::create(
         &tx,
         actor.user_id,
@@ -110,7 +109,7 @@ pub async fn transition(
     };
     let comment = super::experiences::optional_text(comment.map(str::to_owned), "comment", 10_000)?;
     let comment = comment.as_deref();
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, action).await?;
     let next = dossier
         .status
@@ -164,7 +163,7 @@ pub async fn assign(
             "the subject must be 1 to 255 characters, without control characters",
         ));
     }
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::Assign).await?;
     if dossier.status.is_final() {
         return Err(AppError::InvalidTransition(format!(
@@ -203,7 +202,7 @@ pub async fn delete(
     dossier_id: Uuid,
     expected_version: Option<i32>,
 ) -> AppResult<Uuid> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::Delete).await?;
     if !actor.has(crate::domain::policy::Role::Admin) && !dossier.status.candidate_may_delete() {
         return Err(AppError::InvalidTransition(format!(

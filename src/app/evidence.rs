@@ -122,7 +122,7 @@ pub async fn start_staged(
     else {
         return Err(checks.into_error());
     };
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let dossier = accepting_evidence(&tx, actor, new.dossier_id).await?;
     let links = resolve_links(&tx, state, &dossier, &new.links).await?;
     let evidence_id = Uuid::now_v7();
@@ -453,7 +453,7 @@ pub async fn link(
     evidence_id: Uuid,
     links: LinkInput,
 ) -> AppResult<EvidenceRecord> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let evidence = db::evidence::get(&tx, evidence_id)
         .await?
         .ok_or(AppError::NotFound("evidence"))?;
@@ -486,7 +486,7 @@ pub async fn delete(
     evidence_id: Uuid,
     expected_version: Option<i32>,
 ) -> AppResult<Uuid> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let evidence = db::evidence::get(&tx, evidence_id)
         .await?
         .ok_or(AppError::NotFound("evidence"))?;
@@ -663,7 +663,7 @@ async fn commit_evidence(
     links: &EvidenceLinks,
     staged: Option<Uuid>,
 ) -> AppResult<()> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     accepting_evidence(&tx, actor, record.dossier_id).await?;
     if let Some(staged_id) = staged
         && !db::evidence::claim_staged(&tx, staged_id).await?

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 
 use crate::domain::text::{self, TextError, TextShape};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::access::dossier_for;
@@ -73,7 +72,7 @@ pub async fn add(
     expected_version: Option<i32>,
 ) -> AppResult<ExperienceRecord> {
     let record = validate(Uuid::now_v7(), dossier_id, input)?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     editable(&tx, actor, dossier_id).await?;
     db::dossiers::bump_version(&tx, dossier_id, expected_version).await?;
     db::experiences::insert(&tx, &record).await?;
@@ -90,7 +89,7 @@ pub async fn update(
     patch: ExperiencePatch,
     expected_version: Option<i32>,
 ) -> AppResult<ExperienceRecord> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let current = db::experiences::get(&tx, id)
         .await?
         .ok_or(AppError::NotFound("experience"))?;
@@ -130,7 +129,7 @@ pub async fn delete(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> AppResult<Uuid> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let current = db::experiences::get(&tx, id)
         .await?
         .ok_or(AppError::NotFound("experience"))?;
@@ -159,7 +158,7 @@ pub async fn claim(
     experience_id: Uuid,
     claims: Vec<ClaimInput>,
 ) -> AppResult<ExperienceRecord> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let experience = db::experiences::get(&tx, experience_id)
         .await?
         .ok_or(AppError::NotFound("experience"))?;
@@ -220,7 +219,7 @@ pub async fn review_claim(
     agrees: bool,
     comment: Option<String>,
 ) -> AppResult<ExperienceRecord> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let experience = db::experiences::get(&tx, experience_id)
         .await?
         .ok_or(AppError::NotFound("experience"))?;
@@ -318,7 +317,7 @@ pub async fn add_qualification(
         obtained_on: input.obtained_on,
         version,
     };
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     editable(&tx, actor, dossier_id).await?;
     db::dossiers::bump_version(&tx, dossier_id, None).await?;
     db::experiences::insert_qualification(&tx, &record).await?;
@@ -392,7 +391,7 @@ pub async fn add_prior_validation(
             )
         })?;
     past_day(input.validated_on, "validatedOn")?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let dossier = editable(&tx, actor, dossier_id).await?;
     let record = PriorValidationRecord {
         id: Uuid::now_v7(),

@@ -1,7 +1,6 @@
 //! What advisors and jury members decide: exemption recommendations, domain assessments, and
 //! the jury decision, whose validated domains join the candidate's ledger of prior validations.
 
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::access::dossier_for;
@@ -28,7 +27,7 @@ pub async fn recommend(
     rationale: String,
 ) -> AppResult<DossierRecord> {
     let rationale = required_paragraphs(rationale, "rationale", 10_000)?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::RecommendExemption).await?;
     if dossier.status == DossierStatus::Draft || dossier.status.is_final() {
         return Err(AppError::InvalidTransition(format!(
@@ -79,7 +78,7 @@ pub async fn assess(
     comment: Option<String>,
 ) -> AppResult<DossierRecord> {
     let comment = optional_text(comment, "comment", 10_000)?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::AssessDomain).await?;
     if dossier.status != DossierStatus::ReadyForJury {
         return Err(AppError::InvalidTransition(format!(
@@ -132,7 +131,7 @@ pub async fn decide(
     comment: Option<String>,
 ) -> AppResult<DossierRecord> {
     let comment = optional_text(comment, "comment", 10_000)?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::RecordDecision).await?;
     let next = dossier
         .status

@@ -3,7 +3,6 @@
 //! stops every erasure while a dispute runs. What the law keeps outlives an erasure under a
 //! pseudonym: the per-domain decision ledger and the audit trail with the person replaced.
 
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::AppState;
@@ -87,7 +86,7 @@ pub async fn erase_person(
     subject: Option<&str>,
 ) -> AppResult<ErasureReport> {
     let person = person_for(state, actor, subject).await?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let dossiers = db::personal_data::dossiers_of(&tx, person.id).await?;
     let ids: Vec<Uuid> = dossiers.iter().map(|d| d.id).collect();
     let facts = db::dossiers::facts_many(&tx, &ids).await?;
@@ -194,7 +193,7 @@ pub async fn set_restriction(
             "processing of this dossier is not restricted",
         )
     };
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, action).await?;
     if dossier.restricted_on.is_some() == restricted {
         return Err(AppError::InvalidTransition(unchanged.to_owned()));
@@ -220,7 +219,7 @@ pub async fn legal_hold(
     let reason = reason
         .map(|r| super::experiences::required_text(r, "reason", REASON_CHARS))
         .transpose()?;
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let (dossier, _) = dossier_for(&tx, actor, dossier_id, Action::PlaceLegalHold).await?;
     let action = match (&reason, &dossier.legal_hold) {
         (Some(_), _) => "dossier.legal_hold_placed",

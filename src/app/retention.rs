@@ -5,7 +5,6 @@
 //! nothing.
 
 use chrono::{Months, NaiveDate};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::AppState;
@@ -108,7 +107,7 @@ pub async fn apply(
             break;
         }
         for person in fresh {
-            let tx = state.db.begin().await?;
+            let tx = crate::db::begin_write(&state.db).await?;
             let (_, tombstone) = erase_rows(state, &tx, person, &[], "RETENTION").await?;
             tx.commit().await?;
             state.actors.forget_user(person);
@@ -136,7 +135,7 @@ pub async fn apply(
 
 /// Erases one dossier whose time is up, unless a hold or a restriction arrived meanwhile.
 async fn erase_dossier(state: &AppState, dossier_id: Uuid, expiry: Expiry) -> AppResult<usize> {
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     let Some(dossier) = db::dossiers::get(&tx, dossier_id).await? else {
         return Ok(0);
     };
@@ -218,7 +217,7 @@ pub async fn reapply_tombstones(state: &AppState, dry_run: bool) -> AppResult<Re
             }
             out.accounts += 1;
             if !dry_run {
-                let tx = state.db.begin().await?;
+                let tx = crate::db::begin_write(&state.db).await?;
                 let dossiers = db::personal_data::dossiers_of(&tx, person).await?;
                 erase_rows(state, &tx, person, &dossiers, "RESTORE").await?;
                 tx.commit().await?;

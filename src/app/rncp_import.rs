@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
-use sea_orm::TransactionTrait;
 use tokio::sync::mpsc;
 
 use super::AppState;
@@ -229,7 +228,7 @@ async fn write_batch(
             .into_iter()
             .map(|(code, _, checksum)| (code, checksum))
             .collect();
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     for fiche in fiches {
         let code = fiche.number.trim().to_ascii_uppercase();
         let checksum = fiche_checksum(&fiche);

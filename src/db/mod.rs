@@ -26,6 +26,19 @@ pub use sea_orm::{DatabaseConnection as Db, DatabaseTransaction as Tx, Transacti
 use crate::config::Config;
 use crate::migrations::Migrator;
 
+/// A transaction that will write. On SQLite it takes the write lock with its first statement
+/// (a write that changes nothing): a transaction that read first and wrote later would, once
+/// another connection had committed in between, fail at once with SQLITE_BUSY (its snapshot is
+/// stale, so the busy timeout does not apply) instead of waiting its turn.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<Tx, sea_orm::DbErr> {
+    let tx = db.begin().await?;
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        tx.execute_unprepared("UPDATE dossier_count SET n = n WHERE 0")
+            .await?;
+    }
+    Ok(tx)
+}
+
 /// What a pool is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {

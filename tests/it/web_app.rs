@@ -835,7 +835,10 @@ async fn on_the_embedded_defaults_the_development_sign_in_opens_the_app_with_the
     browser.goto(&format!("{}/app/nouveau", app.address)).await;
     browser.wait_text("Votre session a pris fin").await;
     let back = browser
-        .eval("return new URLSearchParams(location.search).get('retour');", json!([]))
+        .eval(
+            "return new URLSearchParams(location.search).get('retour');",
+            json!([]),
+        )
         .await;
     assert_eq!(back, json!("/app/nouveau"));
 }
