@@ -72,6 +72,9 @@ pub struct Config {
     pub pseudonym_secret: Option<String>,
     /// Time between two turns of the periodic sweep (`ACQUIS_SWEEP_INTERVAL_SECS`).
     pub sweep_interval_secs: u64,
+    /// Matches a search gathers from each source before ranking
+    /// (`ACQUIS_SEARCH_GATHER_PER_SOURCE`, at least 1).
+    pub search_gather_per_source: u64,
     /// Serve the web application at `/app/`.
     pub web_app: bool,
     /// The OpenID provider the web application signs in with.
@@ -263,6 +266,19 @@ impl Config {
                 "ACQUIS_SWEEP_INTERVAL_SECS",
                 get("ACQUIS_SWEEP_INTERVAL_SECS"),
             )?,
+            search_gather_per_source: match parse_or(
+                "ACQUIS_SEARCH_GATHER_PER_SOURCE",
+                get("ACQUIS_SEARCH_GATHER_PER_SOURCE"),
+            )? {
+                0 => {
+                    return Err(invalid(
+                        "ACQUIS_SEARCH_GATHER_PER_SOURCE",
+                        "0",
+                        "at least one match must be gathered",
+                    ));
+                }
+                n => n,
+            },
             max_response_bytes: parse_or(
                 "ACQUIS_MAX_RESPONSE_BYTES",
                 get("ACQUIS_MAX_RESPONSE_BYTES"),

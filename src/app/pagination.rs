@@ -1,7 +1,9 @@
-//! Cursor pagination shared by every list: opaque cursors are row ids, pages have a maximum size.
+//! Cursor pagination shared by every list: opaque cursors are row ids (with the rank, for a
+//! list ranked by relevance), pages have a maximum size.
 
 use uuid::Uuid;
 
+pub use crate::db::search::Ranked;
 use crate::error::{AppError, AppResult};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -25,22 +27,52 @@ pub fn page_size(first: Option<i32>) -> AppResult<u64> {
     }
 }
 
+/// Where a page starts: the cursor of the last item of the previous page.
+pub trait Cursor: Sized {
+    fn encode(&self) -> String;
+    fn decode(text: &str) -> Option<Self>;
+}
+
+impl Cursor for Uuid {
+    fn encode(&self) -> String {
+        self.simple().to_string()
+    }
+
+    fn decode(text: &str) -> Option<Uuid> {
+        Uuid::try_parse(text).ok()
+    }
+}
+
+impl Cursor for Ranked {
+    /// The score's exact bits, so that the next page starts exactly after it.
+    fn encode(&self) -> String {
+        format!("{:016x}{}", self.score.to_bits(), self.id.simple())
+    }
+
+    fn decode(text: &str) -> Option<Ranked> {
+        let (score, id) = (text.get(..16)?, text.get(16..)?);
+        let score = f64::from_bits(u64::from_str_radix(score, 16).ok()?);
+        let id = Uuid::try_parse(id).ok()?;
+        (score.is_finite() && id.simple().to_string() == text[16..]).then_some(Ranked { score, id })
+    }
+}
+
 /// A validated page request.
 #[derive(Clone, Copy, Debug)]
-pub struct PageRequest {
-    pub after: Option<Uuid>,
+pub struct PageRequest<C = Uuid> {
+    pub after: Option<C>,
     pub first: u64,
     /// Whether the caller shows the size of the whole list; counting a long list costs more
     /// than reading a page of it, so lists skip it when nobody asked.
     pub with_total: bool,
 }
 
-impl PageRequest {
-    pub fn parse(first: Option<i32>, after: Option<&str>) -> AppResult<PageRequest> {
+impl<C: Cursor> PageRequest<C> {
+    pub fn parse(first: Option<i32>, after: Option<&str>) -> AppResult<PageRequest<C>> {
         let first = page_size(first)?;
         let after = match after {
             None => None,
-            Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
+            Some(cursor) => Some(C::decode(cursor).ok_or_else(|| {
                 AppError::invalid(
                     &["after"],
                     "INVALID_CURSOR",
@@ -57,7 +89,7 @@ impl PageRequest {
 
     /// The same page, counting the whole list only when `wanted`; a page that does not count
     /// reports a total of 0.
-    pub fn total_if(self, wanted: bool) -> PageRequest {
+    pub fn total_if(self, wanted: bool) -> PageRequest<C> {
         PageRequest {
             with_total: wanted,
             ..self
@@ -70,14 +102,6 @@ impl PageRequest {
     }
 }
 
-pub fn encode_cursor(id: Uuid) -> String {
-    id.simple().to_string()
-}
-
-fn decode_cursor(cursor: &str) -> Option<Uuid> {
-    Uuid::try_parse(cursor).ok()
-}
-
 /// A page of rows with what the connection needs.
 #[derive(Clone, Debug)]
 pub struct Page<T> {
@@ -85,6 +109,8 @@ pub struct Page<T> {
     pub has_next: bool,
     pub has_previous: bool,
     pub total: u64,
+    /// False when `total` is a lower bound: a search that stopped gathering matches.
+    pub total_is_exact: bool,
 }
 
 impl<T> Page<T> {
@@ -99,7 +125,7 @@ impl<T> Page<T> {
         Page::from_rows(rows, request, total)
     }
 
-    pub fn from_rows(mut rows: Vec<T>, request: &PageRequest, total: u64) -> Page<T> {
+    pub fn from_rows<C>(mut rows: Vec<T>, request: &PageRequest<C>, total: u64) -> Page<T> {
         let has_next = rows.len() as u64 > request.first;
         rows.truncate(request.first as usize);
         Page {
@@ -107,6 +133,7 @@ impl<T> Page<T> {
             has_next,
             has_previous: request.after.is_some(),
             total,
+            total_is_exact: true,
         }
     }
 }

@@ -149,6 +149,11 @@ pub const VARIABLES: &[Variable] = &[
         Described("twice the request timeout, ≥ 600"),
     ),
     var(
+        &["ACQUIS_SEARCH_GATHER_PER_SOURCE"],
+        "matches a search gathers from each of its sources (file titles, experiences, claims) before ranking them; past it the total is a lower bound (`totalCountIsExact: false`)",
+        Value("1000"),
+    ),
+    var(
         &["ACQUIS_SWEEP_INTERVAL_SECS"],
         "time between two turns of the periodic sweep; instances on one PostgreSQL take turns (an advisory lock)",
         Value("600"),

@@ -8,7 +8,7 @@
 //! SQLite's planner cannot weigh FTS5 matches against a dossier filter, so there a search within
 //! a few dossiers names them to FTS5 itself (each full-text row carries its dossier as a token).
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, QueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use uuid::Uuid;
 
 use super::entities::evidence;
@@ -34,16 +34,45 @@ const NAMING: Naming = Naming {
     share: 20,
 };
 
+/// The place of a file in a search's results, best first, ties in id order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ranked {
+    pub score: f64,
+    pub id: Uuid,
+}
+
 pub struct SearchRequest<'a> {
     pub user_id: Uuid,
     pub scope: &'a ListScope,
     pub text: &'a str,
     pub dossier_id: Option<Uuid>,
     pub domain_code: Option<&'a str>,
-    pub after: Option<Uuid>,
+    pub after: Option<Ranked>,
     pub limit: u64,
-    /// Count every match, not only the page (0 otherwise).
-    pub with_total: bool,
+    /// How many rows each source (the files' own text, experiences, claims) yields at most
+    /// before ranking. A common word among 100,000 dossiers matches some 60,000 files: ranking
+    /// and counting them all cost seconds for a list nobody reads to its end, so the search
+    /// ranks what it gathered and says that its total is a lower bound. A search within a few
+    /// dossiers, or of a rarer word, stays under the bound and is ranked and counted exactly.
+    pub gather: u64,
+}
+
+/// One page of matching files, best first, with their scores and the number of matches.
+#[derive(Debug, Default, PartialEq)]
+pub struct SearchPage {
+    pub rows: Vec<(evidence::Model, f64)>,
+    pub total: u64,
+    /// False when a source had more matches than the request gathers.
+    pub total_is_exact: bool,
+}
+
+impl SearchPage {
+    fn nothing() -> SearchPage {
+        SearchPage {
+            total_is_exact: true,
+            ..SearchPage::default()
+        }
+    }
 }
 
 /// Where the matches may come from, as the statement will say it.
@@ -58,11 +87,12 @@ enum Within {
 }
 
 /// Evidence whose title or file name matches, or that is linked to an experience whose title,
-/// description or claim justifications match; one page of it in id order, and the total.
+/// description or claim justifications match; one page of it ranked by relevance (the best
+/// score of its sources: `ts_rank` on PostgreSQL, bm25 on SQLite), and the total.
 pub async fn search(
     db: &impl ConnectionTrait,
     request: SearchRequest<'_>,
-) -> Result<(Vec<evidence::Model>, u64), DbErr> {
+) -> Result<SearchPage, DbErr> {
     search_naming(db, request, NAMING).await
 }
 
@@ -70,21 +100,21 @@ async fn search_naming(
     db: &impl ConnectionTrait,
     request: SearchRequest<'_>,
     naming: Naming,
-) -> Result<(Vec<evidence::Model>, u64), DbErr> {
+) -> Result<SearchPage, DbErr> {
     let backend = db.get_database_backend();
     let Some(text) = search_text(backend, request.text) else {
-        return Ok((Vec::new(), 0));
+        return Ok(SearchPage::nothing());
     };
     let named = match backend {
         DbBackend::Postgres => None,
         _ => match named_dossiers(db, &request, naming).await? {
-            Some(ids) if ids.is_empty() => return Ok((Vec::new(), 0)),
+            Some(ids) if ids.is_empty() => return Ok(SearchPage::nothing()),
             ids => ids,
         },
     };
     let mut sql = Sql::default();
     let within = match (named, visible_dossiers(&request, &mut sql)) {
-        (_, None) => return Ok((Vec::new(), 0)),
+        (_, None) => return Ok(SearchPage::nothing()),
         (Some(ids), Some(_)) => {
             // The dossiers are named in the text: the subquery's parameters are not bound.
             sql = Sql::default();
@@ -93,62 +123,60 @@ async fn search_naming(
         (None, Some(None)) => Within::Everything,
         (None, Some(Some(subquery))) => Within::Subquery(subquery),
     };
-    let matches = matching_ids(backend, &text, &within, request.domain_code, &mut sql);
+    let gather = request.gather.max(1);
+    let hits = gathered_hits(backend, &text, &within, gather, &mut sql);
     let visible = match &within {
         Within::Subquery(subquery) => format!("visible AS MATERIALIZED ({subquery}), "),
         _ => String::new(),
     };
-    // What counting every match needs, before the page adds its own parameters.
-    let count = request.with_total.then(|| {
-        let count = format!("SELECT count(*) AS n FROM ({matches}) c");
-        let count = match visible.strip_suffix(", ") {
-            Some(visible) => format!("WITH {visible} {count}"),
-            None => count,
-        };
-        sql.statement(backend, count)
-    });
+    let domain = match request.domain_code {
+        Some(domain) => {
+            let prefix = sql.param(format!("{}.%", domain.trim().to_ascii_uppercase()));
+            format!(
+                " WHERE h.id IN (SELECT k.evidence_id FROM evidence_competence k \
+                 WHERE k.competence_code LIKE {prefix})"
+            )
+        }
+        None => String::new(),
+    };
     let mut after = String::new();
-    if let Some(id) = request.after {
-        after = format!(" WHERE m.id > {}", sql.param(id));
+    if let Some(cursor) = request.after {
+        let (score, id) = (sql.param(cursor.score), sql.param(cursor.id));
+        after = format!(" WHERE r.score < {score} OR (r.score = {score} AND r.id > {id})");
     }
     let limit = sql.param(i64::try_from(request.limit).unwrap_or(i64::MAX));
-    // The total is counted by a window over the same matches the page is taken from: one
-    // evaluation of the union, not one for the count and another for the page.
-    let (ids, total) = if request.with_total {
-        (
-            format!("SELECT u.id, count(*) OVER () AS total FROM ({matches}) u"),
-            "p.total",
-        )
-    } else {
-        (matches, "0")
-    };
+    // One statement: the gathered hits once, ranked per file, counted, and the page. The
+    // counts come from a one-row table the page is joined to, so that a page past the last
+    // match still says how many there are.
     let page = sql.statement(
         backend,
         format!(
-            "WITH {visible}m AS ({ids}), \
-             p AS (SELECT m.* FROM m{after} ORDER BY m.id LIMIT {limit}) \
+            "WITH {visible}hits AS MATERIALIZED ({hits}), \
+             ranked AS MATERIALIZED (SELECT h.id, max(h.score) AS score FROM hits h{domain} GROUP BY h.id), \
+             counts AS (SELECT (SELECT count(*) FROM ranked) AS total, \
+               (SELECT count(*) FROM (SELECT h.source FROM hits h GROUP BY h.source \
+                HAVING count(*) > {gather}) g) AS overflowing), \
+             p AS (SELECT r.id, r.score FROM ranked r{after} ORDER BY r.score DESC, r.id LIMIT {limit}) \
              SELECT e.id, e.dossier_id, e.kind, e.title, e.file_name, e.content_type, e.size, \
-             e.sha256, e.object_key, e.uploaded_by, e.uploaded_at, CAST({total} AS bigint) AS total \
-             FROM p JOIN evidence e ON e.id = p.id ORDER BY e.id"
+             e.sha256, e.object_key, e.uploaded_by, e.uploaded_at, p.score AS score, \
+             CAST(c.total AS bigint) AS total, CAST(c.overflowing AS bigint) AS overflowing \
+             FROM counts c LEFT JOIN p ON true LEFT JOIN evidence e ON e.id = p.id \
+             ORDER BY p.score DESC, p.id"
         ),
     );
     let rows = db.query_all_raw(page).await?;
-    let mut total = 0i64;
-    let mut found = Vec::with_capacity(rows.len());
+    let mut found = SearchPage::nothing();
     for row in &rows {
-        total = row.try_get::<i64>("", "total")?;
-        found.push(evidence::Model::from_query_result(row, "")?);
+        found.total = u64::try_from(row.try_get::<i64>("", "total")?).unwrap_or(0);
+        found.total_is_exact = row.try_get::<i64>("", "overflowing")? == 0;
+        if row.try_get::<Option<Uuid>>("", "id")?.is_some() {
+            let score = row.try_get::<f64>("", "score")?;
+            found
+                .rows
+                .push((evidence::Model::from_query_result(row, "")?, score));
+        }
     }
-    if let Some(count) = count.filter(|_| found.is_empty() && request.after.is_some()) {
-        // A page past the last match still reports how many there are.
-        total = db
-            .query_one_raw(count)
-            .await?
-            .map(|row: QueryResult| row.try_get_by_index::<i64>(0))
-            .transpose()?
-            .unwrap_or(0);
-    }
-    Ok((found, u64::try_from(total).unwrap_or(0)))
+    Ok(found)
 }
 
 /// What the backend's full-text engine is asked for: PostgreSQL's words (it stems them itself),
@@ -198,27 +226,29 @@ async fn named_dossiers(
     Ok((ids.is_empty() || name).then_some(ids))
 }
 
-/// `SELECT id …` of the matching files within the dossiers `within` allows.
-fn matching_ids(
+/// `SELECT id, score, source …`: the matching files within the dossiers `within` allows, at
+/// most `gather` (and one more, which tells that there were more) per source.
+fn gathered_hits(
     backend: DbBackend,
     text: &str,
     within: &Within,
-    domain_code: Option<&str>,
+    gather: u64,
     sql: &mut Sql,
 ) -> String {
     let arms = match backend {
         DbBackend::Postgres => postgres_arms(text, within, sql),
         _ => sqlite_arms(text, within),
     };
-    let mut matches = arms.join(" UNION ");
-    if let Some(domain) = domain_code {
-        let prefix = sql.param(format!("{}.%", domain.trim().to_ascii_uppercase()));
-        matches = format!(
-            "SELECT u.id FROM ({matches}) u WHERE u.id IN \
-             (SELECT k.evidence_id FROM evidence_competence k WHERE k.competence_code LIKE {prefix})"
-        );
-    }
-    matches
+    arms.iter()
+        .enumerate()
+        .map(|(source, arm)| {
+            format!(
+                "SELECT a.id, a.score, {source} AS source FROM ({arm} LIMIT {}) a",
+                gather + 1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 fn postgres_arms(words: &str, within: &Within, sql: &mut Sql) -> [String; 3] {
@@ -237,19 +267,23 @@ fn postgres_arms(words: &str, within: &Within, sql: &mut Sql) -> [String; 3] {
         None => String::new(),
     };
     let q = format!("plainto_tsquery('french', {})", literal(words));
+    let score = |vector: &str| format!("CAST(ts_rank({vector}, {q}) AS double precision) AS score");
     [
         format!(
-            "SELECT v.id AS id FROM evidence v WHERE v.search_vector @@ {q}{}",
+            "SELECT v.id AS id, {} FROM evidence v WHERE v.search_vector @@ {q}{}",
+            score("v.search_vector"),
             within("v.dossier_id")
         ),
         format!(
-            "SELECT ee.evidence_id FROM experience x JOIN evidence_experience ee ON ee.experience_id = x.id \
-             WHERE x.search_vector @@ {q}{}",
+            "SELECT ee.evidence_id AS id, {} FROM experience x \
+             JOIN evidence_experience ee ON ee.experience_id = x.id WHERE x.search_vector @@ {q}{}",
+            score("x.search_vector"),
             within("x.dossier_id")
         ),
         format!(
-            "SELECT ee.evidence_id FROM competence_claim c JOIN experience x ON x.id = c.experience_id \
+            "SELECT ee.evidence_id AS id, {} FROM competence_claim c JOIN experience x ON x.id = c.experience_id \
              JOIN evidence_experience ee ON ee.experience_id = x.id WHERE c.search_vector @@ {q}{}",
+            score("c.search_vector"),
             within("x.dossier_id")
         ),
     ]
@@ -257,7 +291,8 @@ fn postgres_arms(words: &str, within: &Within, sql: &mut Sql) -> [String; 3] {
 
 /// Each FTS5 row carries its dossier as the token `d<id in hex>` (see the migration that added
 /// it): named dossiers join the words in the MATCH expression, a larger scope is tested on each
-/// match's dossier column.
+/// match's dossier column. Only the text column weighs in bm25 (which is lower for a better
+/// match: its opposite is the score).
 fn sqlite_arms(expression: &str, within: &Within) -> [String; 3] {
     let arm = |table: &str| {
         let (expression, filter) = match within {
@@ -284,16 +319,17 @@ fn sqlite_arms(expression: &str, within: &Within) -> [String; 3] {
     };
     [
         format!(
-            "SELECT evidence_fts.evidence_id AS id FROM evidence_fts WHERE {}",
+            "SELECT evidence_fts.evidence_id AS id, -bm25(evidence_fts, 0, 0, 1) AS score \
+             FROM evidence_fts WHERE {}",
             arm("evidence_fts")
         ),
         format!(
-            "SELECT ee.evidence_id FROM experience_fts \
+            "SELECT ee.evidence_id AS id, -bm25(experience_fts, 0, 0, 1) AS score FROM experience_fts \
              JOIN evidence_experience ee ON ee.experience_id = experience_fts.experience_id WHERE {}",
             arm("experience_fts")
         ),
         format!(
-            "SELECT ee.evidence_id FROM claim_fts \
+            "SELECT ee.evidence_id AS id, -bm25(claim_fts, 0, 0, 0, 0, 1) AS score FROM claim_fts \
              JOIN evidence_experience ee ON ee.experience_id = claim_fts.experience_id WHERE {}",
             arm("claim_fts")
         ),
@@ -369,8 +405,7 @@ impl Sql {
         format!("${}", self.values.len())
     }
 
-    /// A statement with the values bound so far: the count and the page share the text of the
-    /// match, and its parameters.
+    /// A statement with the values bound so far.
     fn statement(&self, backend: DbBackend, text: String) -> Statement {
         Statement::from_sql_and_values(backend, text, self.values.clone())
     }

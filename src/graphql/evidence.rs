@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use super::connection::{connection, parts};
+use super::connection::{connection, parts_by};
 use super::context::{actor, state};
 use super::enums::EvidenceKind;
 use super::errors::{GqlResult, UserError, payload};
@@ -15,7 +15,7 @@ use super::referential::CompetenceNode;
 use super::uploads::{FileRef, UploadStreams};
 use crate::app::access::parse_id;
 use crate::app::evidence::{LinkInput, NewEvidence};
-use crate::app::pagination::PageRequest;
+use crate::app::pagination::{Cursor, PageRequest, Ranked};
 use crate::app::{self};
 use crate::db::records::EvidenceRecord;
 use crate::domain::policy::Actor;
@@ -417,7 +417,12 @@ pub struct EvidenceQuery;
 
 #[Object]
 impl EvidenceQuery {
-    /// Full-text search (French stemming where the database offers it) over experiences and evidence the viewer may read.
+    /// Full-text search (French stemming where the database offers it) over experiences and
+    /// evidence the viewer may read, best matches first. Each of the three sources (the files'
+    /// titles and names, the experiences they support, the claims' justifications) contributes
+    /// at most its first 1,000 matches: beyond that `totalCountIsExact` is false, `totalCount`
+    /// counts the files gathered and the ranking covers them only; narrow the search (a dossier,
+    /// a domain, more words) to rank every match.
     #[graphql(complexity = "crate::graphql::page_cost(first, child_complexity)")]
     async fn search_evidence(
         &self,
@@ -429,9 +434,7 @@ impl EvidenceQuery {
         after: Option<String>,
     ) -> async_graphql::Result<EvidenceConnection> {
         let actor = actor(ctx).await.gql()?;
-        let page = PageRequest::parse(first, after.as_deref())
-            .gql()?
-            .total_if(ctx.look_ahead().field("totalCount").exists());
+        let page = PageRequest::<Ranked>::parse(first, after.as_deref()).gql()?;
         let dossier_id = match dossier_id {
             None => None,
             Some(id) => Some(parse_id(&id, "dossier").gql()?),
@@ -448,9 +451,12 @@ impl EvidenceQuery {
         .await
         .gql()?;
         let mut programmes = std::collections::HashMap::new();
-        for (record, dossier) in &found.items {
+        for app::search::Found {
+            evidence, dossier, ..
+        } in &found.items
+        {
             if let std::collections::hash_map::Entry::Vacant(e) =
-                programmes.entry(record.dossier_id)
+                programmes.entry(evidence.dossier_id)
             {
                 let programme = state
                     .catalog
@@ -464,19 +470,13 @@ impl EvidenceQuery {
                 e.insert(programme);
             }
         }
-        let page = app::pagination::Page {
-            items: found.items.into_iter().map(|(r, _)| r).collect(),
-            has_next: found.has_next,
-            has_previous: found.has_previous,
-            total: found.total,
-        };
-        Ok(EvidenceConnection::new(parts(
-            page,
-            |e| e.id,
-            |record| {
-                let programme = programmes[&record.dossier_id].clone();
+        Ok(EvidenceConnection::new(parts_by(
+            found,
+            |found| found.rank.encode(),
+            |found| {
+                let programme = programmes[&found.evidence.dossier_id].clone();
                 EvidenceNode {
-                    record,
+                    record: found.evidence,
                     programme,
                     actor: actor.clone(),
                 }

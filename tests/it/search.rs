@@ -6,11 +6,11 @@ use acquis::domain::policy::Role;
 use serde_json::{Value, json};
 
 use crate::support::files::pdf;
-use crate::support::{TestApp, spawn_app};
+use crate::support::{TestApp, spawn_app, spawn_app_with};
 
 const SEARCH: &str = "query($q: String!, $first: Int, $after: String, $domain: String) {
     searchEvidence(query: $q, first: $first, after: $after, domainCode: $domain) {
-        totalCount pageInfo { hasNextPage endCursor } edges { node { id title } } } }";
+        totalCount totalCountIsExact pageInfo { hasNextPage endCursor } edges { cursor node { id title } } } }";
 
 async fn upload(
     app: &TestApp,
@@ -314,5 +314,125 @@ async fn edits_and_deletions_change_what_a_search_finds_at_once() {
     assert_eq!(
         titles(&search(&app, &advisor, "conduite", 20, Value::Null, Value::Null).await),
         ["Rapport d'activité"]
+    );
+}
+
+fn ranked_titles(result: &Value) -> Vec<String> {
+    result["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_best_matches_come_first_page_after_page_and_a_search_past_what_it_gathers_says_its_total_is_a_lower_bound()
+ {
+    let app = spawn_app_with(|config| config.search_gather_per_source = 3).await;
+    let alice = app.candidate("alice");
+    let dossier = app.create_dossier(&alice, None).await;
+    let once = "Compte rendu annuel de l'évaluation du projet de service";
+    let thrice = "Évaluation : évaluations croisées et auto-évaluation";
+    upload(&app, &alice, &dossier, once, None, &[]).await;
+    upload(&app, &alice, &dossier, thrice, None, &[]).await;
+    upload(&app, &alice, &dossier, "Organigramme", None, &[]).await;
+
+    let ranked = search(&app, &alice, "évaluation", 20, Value::Null, Value::Null).await;
+    assert_eq!(ranked_titles(&ranked), [thrice, once], "{ranked:#}");
+    assert_eq!(
+        (
+            ranked["totalCount"].clone(),
+            ranked["totalCountIsExact"].clone()
+        ),
+        (json!(2), json!(true))
+    );
+    // Page by page, the same order; the cursor carries the rank.
+    let first = search(&app, &alice, "évaluation", 1, Value::Null, Value::Null).await;
+    let second = search(
+        &app,
+        &alice,
+        "évaluation",
+        1,
+        first["pageInfo"]["endCursor"].clone(),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(
+        [ranked_titles(&first), ranked_titles(&second)].concat(),
+        [thrice, once]
+    );
+    assert_eq!(second["pageInfo"]["hasNextPage"], false);
+    // A list's cursor is not a place in a ranking.
+    let listed = app
+        .data(
+            &alice,
+            "query($id: ID!) { dossier(id: $id) { evidence(first: 1) { pageInfo { endCursor } } } }",
+            json!({ "id": dossier }),
+        )
+        .await;
+    let refused = app
+        .gql(
+            Some(&alice),
+            SEARCH,
+            json!({ "q": "évaluation", "after": listed["dossier"]["evidence"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["reason"], "INVALID_CURSOR",
+        "{refused:#}"
+    );
+
+    // Five files match where the search gathers three from each source (and one more, which
+    // tells it there were more): the total is what it gathered, flagged as a lower bound, and
+    // the pages hold exactly that many files, each once.
+    for i in 0..5 {
+        upload(
+            &app,
+            &alice,
+            &dossier,
+            &format!("Attestation employeur {i}"),
+            None,
+            &[],
+        )
+        .await;
+    }
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    let total = loop {
+        let page = search(&app, &alice, "attestation", 2, after, Value::Null).await;
+        assert_eq!(page["totalCountIsExact"], false, "{page:#}");
+        seen.extend(ranked_titles(&page));
+        if page["pageInfo"]["hasNextPage"] == false {
+            break page["totalCount"].as_u64().unwrap();
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    };
+    assert_eq!(total, 4);
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 4, "each file once: {seen:?}");
+    // Narrowed to a domain none of them supports, nothing is left, but the search still says
+    // it stopped gathering.
+    let narrowed = search(&app, &alice, "attestation", 20, Value::Null, json!("DC1")).await;
+    assert_eq!(
+        (
+            narrowed["totalCount"].clone(),
+            narrowed["totalCountIsExact"].clone()
+        ),
+        (json!(0), json!(false))
+    );
+    // Lists always count exactly.
+    let evidence = app
+        .data(
+            &alice,
+            "query($id: ID!) { dossier(id: $id) { evidence { totalCount totalCountIsExact } } }",
+            json!({ "id": dossier }),
+        )
+        .await;
+    assert_eq!(
+        evidence["dossier"]["evidence"],
+        json!({ "totalCount": 8, "totalCountIsExact": true })
     );
 }

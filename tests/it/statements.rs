@@ -157,8 +157,8 @@ async fn a_list_that_does_not_show_its_total_does_not_count_it() {
         );
     }
     app.data(&token, "{ me { id } }", json!({})).await;
-    // A list counts in a statement of its own; a search has to gather every match to page
-    // them anyway, so its page's statement counts them too (a window) when asked.
+    // A list counts in a statement of its own; a search ranks what it gathered before taking
+    // its page, so its one statement counts them too, asked or not.
     for (with, without, counting) in [
         (
             "{ dossiers(first: 2) { totalCount edges { node { id } } } }",

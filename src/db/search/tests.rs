@@ -23,7 +23,7 @@ fn request<'a>(scope: &'a ListScope, dossier_id: Option<Uuid>) -> SearchRequest<
         domain_code: None,
         after: None,
         limit: 21,
-        with_total: true,
+        gather: 1000,
     }
 }
 
@@ -117,7 +117,7 @@ fn admin_search<'a>(text: &'a str, scope: &'a ListScope) -> SearchRequest<'a> {
         domain_code: None,
         after: None,
         limit: 1000,
-        with_total: true,
+        gather: 1000,
     }
 }
 
@@ -139,7 +139,7 @@ async fn the_full_text_tables_are_rebuilt_from_existing_rows_when_migrating() {
         );
     }
     assert!(
-        before.iter().all(|(_, total)| *total > 0),
+        before.iter().all(|page| page.total > 0),
         "every word is found"
     );
     crate::migrations::Migrator::down(&state.db, Some(1))
@@ -197,25 +197,35 @@ async fn naming_the_dossiers_or_testing_each_match_finds_the_same_files() {
                 domain_code: None,
                 after,
                 limit: 7,
-                with_total: true,
+                gather: 1000,
             };
             let always = Naming {
                 most: 500,
                 share: 0,
             };
             let never = Naming { most: 0, share: 0 };
-            let (named, named_total) = search_naming(&state.db, request(after), always)
+            let named = search_naming(&state.db, request(after), always)
                 .await
                 .unwrap();
-            let (tested, tested_total) = search_naming(&state.db, request(after), never)
+            let tested = search_naming(&state.db, request(after), never)
                 .await
                 .unwrap();
-            let ids = |rows: &[evidence::Model]| rows.iter().map(|e| e.id).collect::<Vec<_>>();
-            assert_eq!(ids(&named), ids(&tested), "{text} after {after:?}");
-            assert_eq!(named_total, tested_total, "{text}");
-            found_some |= !named.is_empty();
-            match named.last() {
-                Some(last) => after = Some(last.id),
+            let ranked = |page: &SearchPage| {
+                page.rows
+                    .iter()
+                    .map(|(e, score)| (e.id, *score))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ranked(&named), ranked(&tested), "{text} after {after:?}");
+            assert_eq!(named.total, tested.total, "{text}");
+            found_some |= !named.rows.is_empty();
+            match named.rows.last() {
+                Some((last, score)) => {
+                    after = Some(Ranked {
+                        score: *score,
+                        id: last.id,
+                    })
+                }
                 None => break,
             }
         }

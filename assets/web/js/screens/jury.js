@@ -31,11 +31,13 @@ function searchSection(dossier, reload) {
   onSubmit(form, async (v) => {
     if (!optional(v.query)) return showErrors(form, [{ field: ["query"], code: "BLANK" }]);
     const data = await gql(`query($q: String!, $id: ID!) { searchEvidence(query: $q, dossierId: $id, first: 20) {
-      totalCount edges { node { id kind title downloadUrl competences { code } } } } }`, { q: v.query.trim(), id: dossier.id });
+      totalCount totalCountIsExact edges { node { id kind title downloadUrl competences { code } } } } }`, { q: v.query.trim(), id: dossier.id });
     const found = data.searchEvidence;
     const list = found.edges.map((e) => e.node);
     results.replaceChildren(
-      h("p", {}, found.totalCount === 0 ? `Aucun résultat pour « ${v.query.trim()} ».` : `${found.totalCount} résultat${found.totalCount > 1 ? "s" : ""} pour « ${v.query.trim()} ».`),
+      h("p", {}, found.totalCount === 0 ? `Aucun résultat pour « ${v.query.trim()} ».`
+        : found.totalCountIsExact ? `${found.totalCount} résultat${found.totalCount > 1 ? "s" : ""} pour « ${v.query.trim()} », les plus pertinents d'abord.`
+        : `Plus de ${found.totalCount} résultats pour « ${v.query.trim()} » : précisez la recherche (un domaine, d'autres mots) pour les classer tous.`),
       list.length ? filesTable("Résultats de la recherche", list, Date.now(), reload) : null);
   });
   return h("section", { "aria-labelledby": "titre-recherche" }, h("h2", { id: "titre-recherche" }, "Recherche"), form, results);
