@@ -4,6 +4,7 @@
 #
 #   benches/list-search/run.sh                                    # both backends, 1k then 100k
 #   BENCH_BACKENDS=postgres BENCH_SIZES="1000 10000" benches/list-search/run.sh
+#   BENCH_FILES=10 benches/list-search/run.sh                      # 1 M evidence rows at 100k
 #
 # For each backend, in a fresh database (PostgreSQL: `acquis_bench_ls_<pid>` on 127.0.0.1:5432,
 # user postgres, trust; SQLite: a file in a temporary folder), and for each size in ascending
@@ -22,6 +23,7 @@ cd "$ROOT"
 
 BACKENDS=${BENCH_BACKENDS:-postgres sqlite}
 SIZES=${BENCH_SIZES:-1000 100000}
+FILES=${BENCH_FILES:-3}
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
@@ -131,7 +133,7 @@ for BACKEND in $BACKENDS; do
   for SIZE in $SIZES; do
     log "$BACKEND: seeding up to $SIZE dossiers"
     started=$(date +%s.%N)
-    "$BIN" seed --dossiers "$SIZE" >"$TMP/seed.log" 2>&1 || { tail -n 20 "$TMP/seed.log" >&2; die "acquis seed failed"; }
+    "$BIN" seed --dossiers "$SIZE" --files "$FILES" >"$TMP/seed.log" 2>&1 || { tail -n 20 "$TMP/seed.log" >&2; die "acquis seed failed"; }
     seed_secs=$(python3 -c "import sys, time; print(f'{time.time() - float(sys.argv[1]):.0f}')" "$started")
     [ "$BACKEND" = postgres ] && psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$DB" -qAtc "ANALYZE" >/dev/null
     PORT=$(free_port)
@@ -186,7 +188,7 @@ lines = [
     "# Dossier list and search: 1 k and 100 k dossiers",
     "",
     f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {machine}",
-    f"- {version}, git {rev}; data from `acquis seed --dossiers N` (default options); each size extends the previous one",
+    f"- {version}, git {rev}; data from `acquis seed --dossiers N --files {os.environ.get('BENCH_FILES', '3')}`; each size extends the previous one",
     f"- load: wrk, {connections} connections, 2 threads, {duration} s per scenario after a warm-up; the command: `benches/list-search/run.sh`",
     "",
     "| backend | dossiers | scenario | total / shown | req/s | p50 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | statements/req | errors |",
