@@ -50,10 +50,11 @@ impl Cursor for Ranked {
     }
 
     fn decode(text: &str) -> Option<Ranked> {
-        let (score, id) = (text.get(..16)?, text.get(16..)?);
-        let score = f64::from_bits(u64::from_str_radix(score, 16).ok()?);
-        let id = Uuid::try_parse(id).ok()?;
-        (score.is_finite() && id.simple().to_string() == text[16..]).then_some(Ranked { score, id })
+        let (bits, id_text) = (text.get(..16)?, text.get(16..)?);
+        let score = f64::from_bits(u64::from_str_radix(bits, 16).ok()?);
+        let id = Uuid::try_parse(id_text).ok()?;
+        // Only the form `encode` writes: one text per place, so a cursor is never two places.
+        (score.is_finite() && id.simple().to_string() == id_text).then_some(Ranked { score, id })
     }
 }
 
@@ -134,6 +135,30 @@ impl<T> Page<T> {
             has_previous: request.after.is_some(),
             total,
             total_is_exact: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ranked_cursor_gives_back_its_exact_score_and_id_and_nothing_else_decodes() {
+        let place = Ranked {
+            score: 0.060_792_710_632_085_8,
+            id: Uuid::from_u128(0x0193_8a2b_7c00_7000_8000_0000_0000_0042),
+        };
+        assert_eq!(Ranked::decode(&place.encode()), Some(place));
+        let id = place.id.simple().to_string();
+        for refused in [
+            id.clone(),
+            format!("{:016x}{}", f64::NAN.to_bits(), id),
+            format!("{:016x}{}", place.score.to_bits(), place.id.hyphenated()),
+            format!("{:016X}{}", place.score.to_bits(), id.to_uppercase()),
+            "é".repeat(24),
+        ] {
+            assert_eq!(Ranked::decode(&refused), None, "{refused}");
         }
     }
 }
