@@ -15,6 +15,7 @@ mod m20261203_000009_staged_upload_claims;
 mod m20261203_000010_referential_versions;
 mod m20261203_000011_personal_data_lifecycle;
 mod m20261203_000012_dossier_counts;
+mod m20261204_000013_search_segment_merging;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_referential_versions::Migration),
             Box::new(m20261203_000011_personal_data_lifecycle::Migration),
             Box::new(m20261203_000012_dossier_counts::Migration),
+            Box::new(m20261204_000013_search_segment_merging::Migration),
         ];
         migrations
             .into_iter()

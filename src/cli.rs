@@ -185,10 +185,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = retention::apply(&state, crate::app::today(), dry_run).await?;
             print_retention(&report);
             if !dry_run {
-                let report = sweep::sweep(&state, grace).await?;
+                // Run by hand or by cron, the sweep merges the search index to the end.
+                let report = sweep::sweep(&state, grace, u32::MAX).await?;
                 println!(
-                    "removed {} expired uploads and {} orphan objects",
-                    report.expired_uploads, report.orphan_objects
+                    "removed {} expired uploads and {} orphan objects; merged the search index in {} steps",
+                    report.expired_uploads, report.orphan_objects, report.search_merge_steps
                 );
             }
         }
@@ -213,13 +214,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = seed::run(&state, &options).await?;
             let secs = report.elapsed.as_secs_f64().max(1e-9);
             eprintln!(
-                "created {} dossiers ({} already present) with {} files ({:.1} MB) in {:.1} s, {:.0} dossiers/s",
+                "created {} dossiers ({} already present) with {} files ({:.1} MB) in {:.1} s, {:.0} dossiers/s; search index merged in {} steps",
                 report.created,
                 report.skipped,
                 report.files,
                 report.bytes as f64 / 1e6,
                 secs,
-                report.created as f64 / secs
+                report.created as f64 / secs,
+                report.search_merge_steps
             );
         }
     }

@@ -15,9 +15,20 @@ use crate::storage::ObjectKey;
 pub struct SweepReport {
     pub expired_uploads: usize,
     pub orphan_objects: usize,
+    /// Steps that merged SQLite's full-text segments (none on PostgreSQL).
+    pub search_merge_steps: u32,
 }
 
-pub async fn sweep(state: &AppState, grace: Duration) -> anyhow::Result<SweepReport> {
+/// Merge steps one sweep may take (each a short write transaction of at most a few hundred
+/// pages): what is left waits for the next sweep, so a sweep after a bulk load does not hold
+/// the writers back for long.
+pub const MERGE_STEPS_PER_SWEEP: u32 = 64;
+
+pub async fn sweep(
+    state: &AppState,
+    grace: Duration,
+    merge_steps: u32,
+) -> anyhow::Result<SweepReport> {
     let mut report = SweepReport::default();
     let cutoff = Utc::now() - chrono::Duration::from_std(grace)?;
     loop {
@@ -63,11 +74,15 @@ pub async fn sweep(state: &AppState, grace: Duration) -> anyhow::Result<SweepRep
         .storage
         .remove_stale_staging(std::time::SystemTime::now() - grace)
         .await?;
+    report.search_merge_steps = db::search_segments::merge(&state.db, merge_steps)
+        .await?
+        .steps;
     if report != SweepReport::default() {
         tracing::info!(
             sweep.expired_uploads = report.expired_uploads,
             sweep.orphan_objects = report.orphan_objects,
-            "sweep removed leftovers"
+            sweep.search_merge_steps = report.search_merge_steps,
+            "sweep removed leftovers or merged the search index"
         );
     }
     Ok(report)
@@ -81,7 +96,7 @@ pub fn spawn_periodic(state: AppState, grace: Duration, every: Duration) {
         let mut first = true;
         loop {
             let turn = db::lease::exclusively(&state.db, db::lease::SWEEP, async {
-                sweep(&state, grace).await?;
+                sweep(&state, grace, MERGE_STEPS_PER_SWEEP).await?;
                 // Not at start-up: a statistics refresh writes, and would race the first requests.
                 if !first && let Err(err) = crate::db::optimize(&state.db).await {
                     tracing::warn!(error = %err, "refreshing the planner statistics failed");

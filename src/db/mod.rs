@@ -13,6 +13,7 @@ pub mod personal_data;
 pub mod programmes;
 pub mod records;
 pub mod search;
+pub mod search_segments;
 mod sqlite_plans;
 pub mod users;
 

@@ -11,6 +11,7 @@ use futures::AsyncReadExt;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
+use crate::support::command::{acquis_cli, acquis_cli_on};
 use crate::support::files::{pdf, sha256_hex};
 use crate::support::{SECRET, TestApp, spawn_app};
 
@@ -824,45 +825,6 @@ async fn a_restricted_dossier_is_read_but_frozen_until_an_admin_lifts_the_restri
     .await;
     let added = add().await;
     assert_eq!(added["userErrors"], json!([]));
-}
-
-/// Runs `acquis` on the test app's database and store.
-async fn acquis_cli(app: &TestApp, args: &[&str]) -> (bool, String) {
-    acquis_cli_on(&app.config, &app.data_dir, args).await
-}
-
-/// Runs `acquis` on a database and store of one's choosing.
-async fn acquis_cli_on(
-    config: &acquis::config::Config,
-    data_dir: &std::path::Path,
-    args: &[&str],
-) -> (bool, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_acquis"));
-    command
-        .args(args)
-        .env("DATABASE_URL", &config.database_url)
-        .env("ACQUIS_DATA_DIR", data_dir)
-        .env("ACQUIS_JWT_SECRET", SECRET)
-        .env("ACQUIS_LOAD_FIXTURES", "false")
-        .env("RUST_LOG", "off");
-    match &config.storage {
-        StorageConfig::Local(root) => {
-            command.env("ACQUIS_STORAGE_URL", format!("file://{}", root.display()))
-        }
-        StorageConfig::S3 { bucket, .. } => {
-            command.env("ACQUIS_STORAGE_URL", format!("s3://{bucket}"))
-        }
-        StorageConfig::Memory => unreachable!("tests use a real store"),
-    };
-    let output = tokio::task::spawn_blocking(move || command.output().expect("acquis runs"))
-        .await
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 use acquis::domain::policy::Role;
 use serde_json::{Value, json};
 
+use crate::support::command::acquis_cli;
 use crate::support::files::pdf;
 use crate::support::{TestApp, spawn_app, spawn_app_with};
 
@@ -435,4 +436,58 @@ async fn the_best_matches_come_first_page_after_page_and_a_search_past_what_it_g
         evidence["dossier"]["evidence"],
         json!({ "totalCount": 8, "totalCountIsExact": true })
     );
+}
+
+/// The number in `acquis sweep`'s "merged the search index in N steps".
+fn merge_steps(output: &str) -> u32 {
+    let (_, after) = output
+        .split_once("merged the search index in ")
+        .unwrap_or_else(|| panic!("no merge line in {output}"));
+    after.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn acquis_sweep_merges_the_search_index_that_separate_writes_left_in_pieces_and_every_file_is_still_found()
+ {
+    let app = spawn_app().await;
+    let token = app.candidate("cand-merge");
+    let dossier = app.create_dossier(&token, None).await;
+    // Each experience and each file is its own transaction, so its own full-text segment.
+    let mut files = Vec::new();
+    for i in 0..3 {
+        let place = experience(
+            &app,
+            &token,
+            &dossier,
+            &format!("Coordination numéro {i}"),
+            "Diagnostic partagé avec les partenaires",
+        )
+        .await;
+        files.push(
+            upload(
+                &app,
+                &token,
+                &dossier,
+                &format!("Compte rendu {i}"),
+                Some(&place),
+                &[],
+            )
+            .await,
+        );
+    }
+    let (success, first) = acquis_cli(&app, &["sweep"]).await;
+    assert!(success, "{first}");
+    let (success, second) = acquis_cli(&app, &["sweep"]).await;
+    assert!(success, "{second}");
+    if app.config.database_url.starts_with("postgres") {
+        // GIN indexes merge themselves: the sweep has nothing to do there.
+        assert_eq!((merge_steps(&first), merge_steps(&second)), (0, 0));
+    } else {
+        assert!(merge_steps(&first) > 0, "{first}");
+        assert_eq!(merge_steps(&second), 0, "{second}");
+    }
+    for q in ["diagnostic", "compte rendu", "coordination"] {
+        let found = search(&app, &token, q, 10, Value::Null, Value::Null).await;
+        assert_eq!(found["totalCount"], 3, "{q}: {found:#}");
+    }
 }

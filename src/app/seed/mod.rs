@@ -84,6 +84,8 @@ pub struct SeedReport {
     pub files: u64,
     pub bytes: u64,
     pub elapsed: StdDuration,
+    /// Steps that merged SQLite's full-text segments after the load (none on PostgreSQL).
+    pub search_merge_steps: u32,
 }
 
 pub fn subject(n: u64) -> String {
@@ -167,6 +169,11 @@ pub async fn run(state: &AppState, options: &SeedOptions) -> anyhow::Result<Seed
     // The planner's statistics describe the tables before the load until someone refreshes them.
     if let Err(err) = db::analyze(&state.db).await {
         tracing::warn!(error = %err, "gathering planner statistics after the seed failed");
+    }
+    // A bulk load leaves SQLite's full-text tables in many segments; merged now, not by requests.
+    match db::search_segments::merge(&state.db, u32::MAX).await {
+        Ok(merged) => report.search_merge_steps = merged.steps,
+        Err(err) => tracing::warn!(error = %err, "merging the search index after the seed failed"),
     }
     report.elapsed = started.elapsed();
     Ok(report)

@@ -8,6 +8,7 @@
 //!   (default: a fresh local directory per test).
 
 pub mod browser;
+pub mod command;
 pub mod files;
 pub mod oidc;
 
