@@ -16,6 +16,7 @@ mod m20261203_000010_referential_versions;
 mod m20261203_000011_personal_data_lifecycle;
 mod m20261203_000012_dossier_counts;
 mod m20261204_000013_search_segment_merging;
+mod m20261204_000014_dossier_status_then_id;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_personal_data_lifecycle::Migration),
             Box::new(m20261203_000012_dossier_counts::Migration),
             Box::new(m20261204_000013_search_segment_merging::Migration),
+            Box::new(m20261204_000014_dossier_status_then_id::Migration),
         ];
         migrations
             .into_iter()
