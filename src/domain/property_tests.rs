@@ -184,14 +184,20 @@ fn search_text_always_becomes_a_safe_fts_expression() {
         let text = noise(&mut rng, 60);
         if let Some(query) = fts5_query(&text) {
             for term in query.split(" AND ") {
-                let inner = term
-                    .strip_prefix('"')
-                    .and_then(|t| t.strip_suffix("\"*"))
+                let forms = term
+                    .strip_prefix('(')
+                    .and_then(|t| t.strip_suffix(')'))
                     .unwrap_or_else(|| panic!("{term:?} in {query:?}"));
-                assert!(
-                    !inner.is_empty() && inner.chars().all(char::is_alphanumeric),
-                    "{term:?}"
-                );
+                for form in forms.split(" OR ") {
+                    let inner = form
+                        .strip_prefix('"')
+                        .and_then(|t| t.strip_suffix('"'))
+                        .unwrap_or_else(|| panic!("{form:?} in {query:?}"));
+                    assert!(
+                        !inner.is_empty() && inner.chars().all(char::is_alphanumeric),
+                        "{form:?}"
+                    );
+                }
             }
         }
     }
