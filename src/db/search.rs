@@ -258,17 +258,15 @@ fn gathered_hits(
 /// the rows gathered. Its inverse document frequency is left out: FTS5's `bm25()` computes it
 /// by reading, once per query and per table, every row of the whole index that holds each
 /// word (measured apart, 10 ms per 400,000 such rows): among a million files a jury member's
-/// search of a common word within one dossier took 45 ms of CPU, its matches microseconds. Within one source the words weigh alike, then;
-/// the term frequency is the number of highlighted places (a `char(1)` the text already held is
-/// subtracted).
+/// search of a common word within one dossier took 45 ms of CPU, its matches microseconds.
+/// Within one source the words weigh alike, then; the term frequency is the number of
+/// highlighted places: each adds one `char(1)` to the text, so it is the length the marks added
+/// (a `char(1)` the text already held is not counted).
 fn sqlite_scored(arm: &str, source: usize, limit: u64) -> String {
-    let marks = |text: &str| format!("(length({text}) - length(replace({text}, char(1), '')))");
     format!(
         "SELECT a.id, a.tf * 2.2 / (a.tf + 1.2 * (0.25 + 0.75 * a.len / max(a.mean, 1.0))) AS score, \
-         {source} AS source FROM (SELECT m.id, {} - {} AS tf, length(m.body) AS len, \
-         avg(length(m.body)) OVER () AS mean FROM ({arm} LIMIT {limit}) m) a",
-        marks("m.marked"),
-        marks("m.body")
+         {source} AS source FROM (SELECT m.id, length(m.marked) - length(m.body) AS tf, \
+         length(m.body) AS len, avg(length(m.body)) OVER () AS mean FROM ({arm} LIMIT {limit}) m) a"
     )
 }
 
