@@ -14,7 +14,9 @@ pub mod programmes;
 pub mod records;
 pub mod search;
 pub mod search_segments;
+mod sqlite_connection;
 mod sqlite_plans;
+mod sqlite_ranking;
 pub mod users;
 
 use std::time::Duration;
@@ -77,7 +79,7 @@ pub async fn connect(config: &Config, purpose: Purpose) -> anyhow::Result<Databa
         // Pinging every connection on every checkout costs a round trip per statement; a
         // connection that sat idle (as after a database restart) is still checked first.
         .test_before_acquire_if_idle_for(Duration::from_secs(1));
-    sqlite_plans::keep_plans(&mut options);
+    sqlite_connection::set_up(&mut options);
     if purpose == Purpose::Serving {
         let limit_ms = config.query_timeout_secs.saturating_mul(1000);
         // No parallel workers for requests: a request's statement is short and others run

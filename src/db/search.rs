@@ -254,20 +254,10 @@ fn gathered_hits(
     }
 }
 
-/// BM25's term-frequency and length part (k1 = 1.2, b = 0.75), lengths against the average of
-/// the rows gathered. Its inverse document frequency is left out: FTS5's `bm25()` computes it
-/// by reading, once per query and per table, every row of the whole index that holds each
-/// word (measured apart, 10 ms per 400,000 such rows): among a million files a jury member's
-/// search of a common word within one dossier took 45 ms of CPU, its matches microseconds.
-/// Within one source the words weigh alike, then; the term frequency is the number of
-/// highlighted places: each adds one `char(1)` to the text, so it is the length the marks added
-/// (a `char(1)` the text already held is not counted).
+/// Each arm's matches scored by `acquis_tf`, BM25 without its inverse document frequency (see
+/// `sqlite_ranking`, which reads the score from the index instead of the matched text).
 fn sqlite_scored(arm: &str, source: usize, limit: u64) -> String {
-    format!(
-        "SELECT a.id, a.tf * 2.2 / (a.tf + 1.2 * (0.25 + 0.75 * a.len / max(a.mean, 1.0))) AS score, \
-         {source} AS source FROM (SELECT m.id, length(m.marked) - length(m.body) AS tf, \
-         length(m.body) AS len, avg(length(m.body)) OVER () AS mean FROM ({arm} LIMIT {limit}) m) a"
-    )
+    format!("SELECT a.id, a.score, {source} AS source FROM ({arm} LIMIT {limit}) a")
 }
 
 fn postgres_arms(words: &str, within: &Within, sql: &mut Sql) -> [String; 3] {
@@ -310,8 +300,7 @@ fn postgres_arms(words: &str, within: &Within, sql: &mut Sql) -> [String; 3] {
 
 /// Each FTS5 row carries its dossier as the token `d<id in hex>` (see the migration that added
 /// it): named dossiers join the words in the MATCH expression, a larger scope is tested on each
-/// match's dossier column. Each arm yields the text column with its matches marked, which
-/// `sqlite_scored` turns into a score.
+/// match's dossier column. Each arm scores its matches in the text column.
 fn sqlite_arms(expression: &str, within: &Within) -> [String; 3] {
     let arm = |table: &str| {
         let (expression, filter) = match within {
@@ -338,19 +327,19 @@ fn sqlite_arms(expression: &str, within: &Within) -> [String; 3] {
     };
     [
         format!(
-            "SELECT evidence_fts.evidence_id AS id, highlight(evidence_fts, 2, char(1), '') AS marked, \
-             evidence_fts.body AS body FROM evidence_fts WHERE {}",
+            "SELECT evidence_fts.evidence_id AS id, acquis_tf(evidence_fts, 2) AS score \
+             FROM evidence_fts WHERE {}",
             arm("evidence_fts")
         ),
         format!(
-            "SELECT ee.evidence_id AS id, highlight(experience_fts, 2, char(1), '') AS marked, \
-             experience_fts.body AS body FROM experience_fts \
+            "SELECT ee.evidence_id AS id, acquis_tf(experience_fts, 2) AS score \
+             FROM experience_fts \
              JOIN evidence_experience ee ON ee.experience_id = experience_fts.experience_id WHERE {}",
             arm("experience_fts")
         ),
         format!(
-            "SELECT ee.evidence_id AS id, highlight(claim_fts, 4, char(1), '') AS marked, \
-             claim_fts.body AS body FROM claim_fts \
+            "SELECT ee.evidence_id AS id, acquis_tf(claim_fts, 4) AS score \
+             FROM claim_fts \
              JOIN evidence_experience ee ON ee.experience_id = claim_fts.experience_id WHERE {}",
             arm("claim_fts")
         ),

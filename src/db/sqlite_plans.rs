@@ -9,22 +9,11 @@
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
-use sea_orm::ConnectOptions;
 use sea_orm::sqlx;
 
-/// Every new SQLite connection of the pool keeps its plans.
-pub fn keep_plans(options: &mut ConnectOptions) {
-    options.map_sqlx_sqlite_pool_opts(|pool| {
-        pool.after_connect(|connection, _| {
-            Box::pin(async move {
-                let mut handle = connection.lock_handle().await?;
-                enable_plan_stability(handle.as_raw_handle())
-            })
-        })
-    });
-}
-
-fn enable_plan_stability(db: NonNull<libsqlite3_sys::sqlite3>) -> Result<(), sqlx::Error> {
+pub(super) fn enable_plan_stability(
+    db: NonNull<libsqlite3_sys::sqlite3>,
+) -> Result<(), sqlx::Error> {
     let mut enabled: c_int = 0;
     // SAFETY: the handle is locked for this call (no other thread uses it meanwhile), and this
     // option takes an int and a pointer to an int that receives the new setting.
